@@ -1,0 +1,3 @@
+from hipmap.cli import main
+
+raise SystemExit(main())

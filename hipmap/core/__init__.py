@@ -1,0 +1,1 @@
+"""The Qt-free core: ids, the drawing document and its validation."""

@@ -1,0 +1,156 @@
+"""Every public id of the contract (shared/contract.md), in one place.
+
+Ids are never renamed or reused; new ones may be added.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+VIEWS: Final = ("front", "back", "right_side", "left_side")
+SIDES: Final = ("right", "left")
+
+#: Base region ids (contract section 7) with a plain-language name for patients.
+BASE_REGIONS: Final[dict[str, str]] = {
+    "lower_back": "lower back",
+    "sacroiliac": "sacroiliac joint area (the dimple at the back of the pelvis)",
+    "buttock": "buttock",
+    "ischial": "sitting bone (lower inner buttock)",
+    "lateral_hip": "outer hip",
+    "groin": "groin and front of the hip",
+    "anterior_thigh": "front of the thigh",
+    "medial_thigh": "inner thigh",
+    "lateral_thigh": "outer thigh",
+    "posterior_thigh": "back of the thigh",
+    "anterior_knee": "front of the knee",
+    "medial_knee": "inner knee",
+    "lateral_knee": "outer knee",
+    "posterior_knee": "back of the knee",
+    "anterior_leg": "shin",
+    "medial_leg": "inner lower leg",
+    "lateral_leg": "outer lower leg",
+    "posterior_leg": "calf",
+    "dorsal_foot": "top of the foot and big toe",
+    "plantar_foot": "sole and outer edge of the foot",
+}
+
+REGION_GROUPS: Final[dict[str, tuple[str, ...]]] = {
+    "hip": ("lower_back", "sacroiliac", "buttock", "ischial", "lateral_hip", "groin"),
+    "thigh": ("anterior_thigh", "medial_thigh", "lateral_thigh", "posterior_thigh"),
+    "knee": ("anterior_knee", "medial_knee", "lateral_knee", "posterior_knee"),
+    "below_knee": (
+        "anterior_leg",
+        "medial_leg",
+        "lateral_leg",
+        "posterior_leg",
+        "dorsal_foot",
+        "plantar_foot",
+    ),
+}
+
+REGIONS: Final = tuple(f"{side}.{base}" for side in SIDES for base in BASE_REGIONS)
+
+DERMATOME_ROOTS: Final = ("L1", "L2", "L3", "L4", "L5", "S1", "S2")
+DERMATOMES: Final = tuple(f"{side}.{root}" for side in SIDES for root in DERMATOME_ROOTS)
+
+QUALITIES: Final[dict[str, str]] = {
+    "shooting": "shooting",
+    "burning": "burning",
+    "sharp": "sharp",
+    "dull_ache": "dull ache",
+    "tingling": "tingling (pins and needles)",
+    "numbness": "numbness",
+}
+
+CAUSES: Final = (
+    "lumbar_radiculopathy",
+    "lumbar_spinal_stenosis",
+    "hip_osteoarthritis",
+    "greater_trochanteric_pain_syndrome",
+    "piriformis_syndrome",
+    "proximal_hamstring_tendinopathy",
+    "thigh_muscle_strain",
+    "sacroiliac_joint_pain",
+    "meralgia_paresthetica",
+)
+
+RED_FLAGS: Final = (
+    "cauda_equina",
+    "acute_nerve_deficit",
+    "infection_or_malignancy",
+    "fracture",
+    # added (contract allows additions): bleeding into the hip flexor or thigh on blood thinners
+    "anticoagulant_bleed",
+)
+
+URGENCIES: Final = ("self_care", "see_clinician", "urgent", "emergency")  # mildest first
+
+#: Answers of contract section 5: id -> (kind, group, question as a patient reads it)
+ANSWERS: Final[dict[str, tuple[str, str, str]]] = {
+    "age": ("number", "history", "How old are you?"),
+    "duration_days": ("number", "history", "How many days has the pain lasted?"),
+    "worsening": ("bool", "history", "Is the pain getting steadily worse?"),
+    "disturbs_sleep": ("bool", "history", "Does the pain disturb your sleep?"),
+    "limits_daily_activities": (
+        "bool", "history", "Does the pain make everyday activities hard?"),
+    "worse_standing_walking": (
+        "bool", "behaviour", "Is it worse when you stand or walk for a while?"),
+    "relieved_sitting_bending_forward": (
+        "bool", "behaviour", "Does sitting down or leaning forward ease it?"),
+    "worse_sitting": ("bool", "behaviour", "Is it worse when you sit for a long time?"),
+    "worse_lying_on_side": (
+        "bool", "behaviour", "Is it worse lying on the painful side at night?"),
+    "worse_weight_bearing": (
+        "bool", "behaviour", "Is it worse when you put weight on the leg (walking, stairs)?"),
+    "morning_stiffness": ("bool", "behaviour", "Is the hip stiff in the morning or after rest?"),
+    "worse_cough_sneeze": (
+        "bool", "behaviour", "Does coughing, sneezing or straining make the leg pain worse?"),
+    "after_specific_activity": (
+        "bool", "history",
+        "Did it start with, or flare after, an activity such as running or lifting?"),
+    "sudden_onset_during_activity": (
+        "bool", "history", "Did it begin suddenly during exercise, like a pull or a pop?"),
+    "leg_pain_worse_than_back": ("bool", "history", "Is the leg pain worse than the back pain?"),
+    "difficulty_shoes_socks": (
+        "bool", "behaviour", "Is it hard to put on your shoes and socks?"),
+    "tight_belt_or_weight_gain": (
+        "bool", "history",
+        "Any recent weight gain, pregnancy, or tight belts or clothing at the waist?"),
+    "tender_lateral_hip": ("bool", "findings", "Is the outer hip tender when pressed?"),
+    "single_leg_stance_painful": (
+        "bool", "findings", "Standing on the painful leg for 30 s brings on outer-hip pain"),
+    "straight_leg_raise_positive": (
+        "bool", "findings", "Straight-leg raise reproduces the leg pain"),
+    "hip_rotation_painful": (
+        "bool", "findings", "Turning the hip inwards is painful or limited"),
+    "leg_weakness": (
+        "bool", "red_flags", "Sudden or severe weakness of the leg or foot (foot drop)?"),
+    "fever_chills": ("bool", "red_flags", "Fever or chills with the pain?"),
+    "weight_loss": ("bool", "red_flags", "Weight loss you cannot explain?"),
+    "bowel_bladder": (
+        "bool", "red_flags",
+        "New loss of bowel or bladder control, or difficulty passing urine?"),
+    "saddle_numbness": (
+        "bool", "red_flags", "Numbness around the groin, buttocks or genitals?"),
+    "history_of_cancer": ("bool", "red_flags", "Have you ever had cancer?"),
+    "major_trauma": ("bool", "red_flags", "Did a fall or accident happen before the pain?"),
+    "anticoagulants": (
+        "bool", "red_flags", "Do you take blood thinners (e.g. warfarin, apixaban)?"),
+}
+
+ANSWER_GROUPS: Final[dict[str, str]] = {
+    "history": "History",
+    "behaviour": "What makes it worse or better",
+    "findings": "Clinician findings",
+    "red_flags": "Red flags",
+}
+
+RED_FLAG_ANSWERS: Final = tuple(a for a, (_, g, _) in ANSWERS.items() if g == "red_flags")
+
+
+def split_region(region_id: str) -> tuple[str, str]:
+    """'right.groin' -> ('right', 'groin'). Raises ValueError for an unknown id."""
+    side, _, base = region_id.partition(".")
+    if side not in SIDES or base not in BASE_REGIONS:
+        raise ValueError(f"unknown region id {region_id!r}")
+    return side, base

@@ -1,0 +1,234 @@
+"""The drawing document: contract section 2, strict validation, round trips."""
+
+import json
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hipmap.core import document
+from hipmap.core.document import Document, RegionMark, Stroke
+from hipmap.core.errors import InputError
+
+CONTRACT_EXAMPLE = {
+    "format": "hipmap.drawing/1",
+    "recorded_at": "2026-11-25T10:30:00Z",
+    "patient": {"id": "P-0042", "age": 58, "sex": "female"},
+    "marks": [
+        {"kind": "stroke", "view": "back", "width": 14,
+         "points": [[412.0, 388.5], [414.2, 402.0], [415.0, 431.7]],
+         "intensity": 7, "quality": "shooting"},
+        {"kind": "region", "region": "right.lateral_hip", "intensity": 5,
+         "quality": "dull_ache"},
+    ],
+    "answers": {"worse_lying_on_side": True, "duration_days": 30, "age": 58},
+}
+
+
+def doc_of(**over):
+    d = json.loads(json.dumps(CONTRACT_EXAMPLE))
+    d.update(over)
+    return d
+
+
+def bad(obj_or_text):
+    data = obj_or_text if isinstance(obj_or_text, bytes | str) else json.dumps(obj_or_text)
+    with pytest.raises(InputError) as exc:
+        document.loads(data, source="case.hipmap.json")
+    msg = str(exc.value)
+    assert "\n" not in msg
+    assert msg.startswith("case.hipmap.json")
+    return msg
+
+
+def test_contract_example_loads_with_every_field():
+    doc = document.loads(json.dumps(CONTRACT_EXAMPLE))
+    stroke, region = doc.marks
+    assert isinstance(stroke, Stroke) and stroke.view == "back" and stroke.width == 14
+    assert stroke.points[2] == (415.0, 431.7) and stroke.quality == "shooting"
+    assert isinstance(region, RegionMark) and region.region == "right.lateral_hip"
+    assert region.coverage == 1.0
+    assert doc.patient["id"] == "P-0042"
+    assert doc.answers == {"worse_lying_on_side": True, "duration_days": 30, "age": 58}
+
+
+def test_round_trip_keeps_unknown_top_level_and_mark_keys(tmp_path):
+    src = doc_of(clinic={"site": "North"}, future_field=[1, 2])
+    src["marks"][0]["pressure"] = [0.3, 0.5, 0.9]
+    path = tmp_path / "a.hipmap.json"
+    path.write_text(json.dumps(src))
+    doc = document.load(path)
+    out = tmp_path / "b.hipmap.json"
+    document.save(doc, out)
+    again = json.loads(out.read_text())
+    assert again["clinic"] == {"site": "North"} and again["future_field"] == [1, 2]
+    assert again["marks"][0]["pressure"] == [0.3, 0.5, 0.9]
+    assert document.load(out).to_json() == doc.to_json()
+    assert again["answers"]["age"] == 58 and isinstance(again["answers"]["age"], int)
+
+
+def test_defaults_intensity_5_and_age_from_patient():
+    doc = document.loads(json.dumps({
+        "format": "hipmap.drawing/1", "patient": {"age": 71},
+        "marks": [{"kind": "region", "region": "left.groin"}]}))
+    assert doc.marks[0].intensity == 5
+    assert doc.effective_answers() == {"age": 71.0}
+    doc2 = document.loads(json.dumps(doc_of()))
+    assert doc2.age == 58
+
+
+def test_minor_version_of_same_major_is_accepted():
+    assert document.loads(json.dumps(doc_of(format="hipmap.drawing/1.3"))).marks
+
+
+def test_null_answer_means_not_asked():
+    doc = document.loads(json.dumps(doc_of(answers={"worse_sitting": None})))
+    assert "worse_sitting" not in doc.answers
+
+
+@pytest.mark.parametrize("case, expect", [
+    (b"{not json", "invalid JSON at line 1"),
+    (b"", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    (b"\xff\xfe\xfa{}", "not UTF-8"),
+    ("[1, 2]", "must be a JSON object"),
+    ({"marks": []}, "missing \"format\""),
+    (doc_of(format="hipmap.drawing/2"), "unsupported format version"),
+    (doc_of(format="pain/1"), "\"format\" must be"),
+    (doc_of(marks="x"), "$.marks"),
+    (doc_of(marks=[{"kind": "circle"}]), "unknown mark kind"),
+    (doc_of(marks=[{"view": "back"}]), "needs \"kind\""),
+    (doc_of(marks=[{"kind": "stroke", "view": "top", "width": 3, "points": [[1, 2]]}]),
+     "unknown view"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": -4, "points": [[1, 2]]}]),
+     "$.marks[0].width"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": 1e9, "points": [[1, 2]]}]),
+     "out of range"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": 0, "points": [[1, 2]]}]),
+     "greater than 0"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": "5", "points": [[1, 2]]}]),
+     "must be a number"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": 5, "points": []}]),
+     "at least one point"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": 5, "points": [[1, 2, 3]]}]),
+     "$.marks[0].points[0]"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": 5, "points": [[1e300, 2]]}]),
+     "$.marks[0].points[0][0]"),
+    (doc_of(marks=[{"kind": "stroke", "view": "back", "width": 5, "points": [[True, 2]]}]),
+     "must be a number"),
+    (doc_of(marks=[{"kind": "region", "region": "right.elbow"}]), "unknown region id"),
+    (doc_of(marks=[{"kind": "region", "region": "right.groin", "intensity": 11}]),
+     "$.marks[0].intensity"),
+    (doc_of(marks=[{"kind": "region", "region": "right.groin", "quality": "throbbing"}]),
+     "unknown quality"),
+    (doc_of(marks=[{"kind": "region", "region": "right.groin", "coverage": 2}]),
+     "$.marks[0].coverage"),
+    (doc_of(answers={"worse_sittin": True}), "did you mean 'worse_sitting'"),
+    (doc_of(answers={"worse_sitting": "yes"}), "must be true or false"),
+    (doc_of(answers={"age": -3}), "$.answers.age"),
+    (doc_of(answers=[1]), "$.answers"),
+    (doc_of(patient={"age": "old"}), "$.patient.age"),
+    (doc_of(recorded_at="yesterday"), "ISO 8601"),
+])
+def test_bad_input_is_one_clear_line_naming_the_place(case, expect):
+    assert expect in bad(case)
+
+
+def test_nan_and_infinity_are_rejected():
+    text = json.dumps(doc_of()).replace("412.0", "NaN")
+    assert "NaN" in bad(text)
+    assert "Infinity" in bad(json.dumps(doc_of()).replace("412.0", "-Infinity"))
+
+
+def test_a_million_points_is_refused_quickly():
+    pts = [[500.0, 500.0]] * 1_000_000
+    msg = bad({"format": "hipmap.drawing/1",
+               "marks": [{"kind": "stroke", "view": "back", "width": 5, "points": pts}]})
+    assert "limit" in msg and "$.marks[0].points" in msg
+
+
+def test_many_strokes_with_too_many_points_in_all():
+    mark = {"kind": "stroke", "view": "back", "width": 5, "points": [[1, 1]] * 15_000}
+    msg = bad({"format": "hipmap.drawing/1", "marks": [mark] * 20})
+    assert "points in all" in msg
+
+
+def test_fifty_megabyte_file_is_refused_without_reading_it_all(tmp_path):
+    path = tmp_path / "huge.hipmap.json"
+    with open(path, "wb") as fh:
+        fh.write(b'{"format": "hipmap.drawing/1", "pad": "')
+        fh.write(b"x" * (50 * 1024 * 1024))
+        fh.write(b'"}')
+    with pytest.raises(InputError, match="larger than"):
+        document.load(path)
+
+
+def test_deeply_nested_json_is_a_clean_error():
+    assert "nested too deeply" in bad("[" * 100_000 + "]" * 100_000)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        document.load(tmp_path / "nope.json")
+    with pytest.raises(InputError, match="directory"):
+        document.load(tmp_path)
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
+    path = tmp_path / "d.hipmap.json"
+    document.save(Document(), path)
+    document.save(document.loads(json.dumps(CONTRACT_EXAMPLE)), path)
+    assert [p.name for p in tmp_path.iterdir()] == ["d.hipmap.json"]
+    assert len(document.load(path).marks) == 2
+
+
+# ---------------------------------------------------------------- fuzzing
+
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                         st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=8))
+json_values = st.recursive(json_scalars, lambda kids: st.one_of(
+    st.lists(kids, max_size=4), st.dictionaries(st.text(max_size=6), kids, max_size=4)),
+    max_leaves=20)
+points = st.lists(st.one_of(
+    st.tuples(st.floats(-50, 700), st.floats(-50, 1050)).map(list), json_values),
+    max_size=6)
+marks = st.one_of(
+    st.fixed_dictionaries({
+        "kind": st.sampled_from(["stroke", "region", "blob"]),
+        "view": st.sampled_from(["front", "back", "right_side", "left_side", "top"]),
+        "width": st.one_of(st.floats(-5, 300), json_scalars),
+        "points": points,
+        "intensity": st.one_of(st.integers(-2, 12), json_scalars),
+    }),
+    st.fixed_dictionaries({
+        "kind": st.just("region"),
+        "region": st.sampled_from(["right.groin", "left.buttock", "right.knee", 3]),
+        "quality": st.sampled_from(["burning", "dull_ache", "itchy", None]),
+        "coverage": st.one_of(st.floats(-1, 2), st.none()),
+    }),
+    json_values,
+)
+documents = st.fixed_dictionaries(
+    {"format": st.sampled_from(["hipmap.drawing/1", "hipmap.drawing/1.2", "hipmap.drawing/9",
+                                 None, 7])},
+    optional={"marks": st.one_of(st.lists(marks, max_size=5), json_values),
+              "answers": st.one_of(st.dictionaries(st.sampled_from(
+                  ["age", "worse_sitting", "leg_weakness", "duration_days", "bogus"]),
+                  json_scalars, max_size=4), json_values),
+              "patient": json_values, "recorded_at": json_values, "extra": json_values})
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents)
+def test_random_documents_give_a_valid_document_or_a_clean_error(obj):
+    try:
+        doc = document.from_json(obj)
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc)
+        return
+    for m in doc.marks:
+        assert 0 <= m.intensity <= 10
+        if isinstance(m, Stroke):
+            assert m.width > 0 and all(math.isfinite(v) for p in m.points for v in p)
+    assert document.loads(doc.dumps()).to_json() == doc.to_json()
