@@ -1,0 +1,1 @@
+"""Geometry: the region atlas, its artwork and stroke coverage (no Qt)."""
