@@ -1,0 +1,126 @@
+"""The region atlas: every region's and dermatome's polygon per view (assets/atlas/atlas.json).
+
+Loaded once; each view's polygons are prepared and indexed with an STRtree so that a stroke
+only touches the regions it can hit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+from shapely.geometry.base import BaseGeometry
+
+from hipmap.core.ids import DERMATOMES, REGIONS, VIEWS
+from hipmap.paths import assets_dir
+
+ATLAS_FORMAT = "hipmap.atlas/1"
+
+
+@dataclass(frozen=True)
+class Area:
+    """One region or dermatome polygon in one view."""
+
+    id: str
+    kind: str  # "region" | "dermatome"
+    view: str
+    geom: BaseGeometry
+    area: float
+
+
+@dataclass(frozen=True)
+class ViewAtlas:
+    name: str
+    width: float
+    height: float
+    title: str
+    outline: BaseGeometry
+    regions: dict[str, Area]
+    dermatomes: dict[str, Area]
+    unassigned: dict[str, BaseGeometry]
+    landmarks: tuple[dict[str, Any], ...]
+    labels: tuple[dict[str, Any], ...]
+    areas: tuple[Area, ...]  # regions then dermatomes, index-aligned with ``tree``
+    tree: shapely.STRtree
+
+    def candidates(self, geom: BaseGeometry) -> list[Area]:
+        """Areas whose bounding box meets ``geom``'s."""
+        return [self.areas[i] for i in self.tree.query(geom)]
+
+    def region_at(self, x: float, y: float) -> str | None:
+        pt = shapely.Point(x, y)
+        for i in self.tree.query(pt, predicate="intersects"):
+            a = self.areas[i]
+            if a.kind == "region":
+                return a.id
+        return None
+
+
+@dataclass(frozen=True)
+class Atlas:
+    views: dict[str, ViewAtlas]
+    dermatome_source: str
+    raw: dict[str, Any]
+
+    def view(self, name: str) -> ViewAtlas:
+        return self.views[name]
+
+    def views_of(self, area_id: str) -> list[str]:
+        return [v for v, va in self.views.items() if area_id in va.regions or
+                area_id in va.dermatomes]
+
+
+def atlas_path() -> Path:
+    return assets_dir() / "atlas" / "atlas.json"
+
+
+@cache
+def load_atlas(path: str | None = None) -> Atlas:
+    p = Path(path) if path else atlas_path()
+    raw = json.loads(p.read_text(encoding="utf-8"))
+    if raw.get("format") != ATLAS_FORMAT:
+        raise ValueError(f"{p}: not a {ATLAS_FORMAT} file")
+    views: dict[str, ViewAtlas] = {}
+    for name in VIEWS:
+        v = raw["views"][name]
+        regions = {rid: _area(rid, "region", name, g) for rid, g in v["regions"].items()}
+        derms = {did: _area(did, "dermatome", name, g) for did, g in v["dermatomes"].items()}
+        unknown = (set(regions) - set(REGIONS)) | (set(derms) - set(DERMATOMES))
+        if unknown:
+            raise ValueError(f"{p}: unknown ids in view {name}: {sorted(unknown)}")
+        areas = tuple(regions.values()) + tuple(derms.values())
+        views[name] = ViewAtlas(
+            name=name, width=float(v["width"]), height=float(v["height"]),
+            title=v.get("title", name), outline=shape(v["outline"]),
+            regions=regions, dermatomes=derms,
+            unassigned={k: shape(g) for k, g in v.get("unassigned", {}).items()},
+            landmarks=tuple(v.get("landmarks", ())), labels=tuple(v.get("labels", ())),
+            areas=areas, tree=shapely.STRtree([a.geom for a in areas]),
+        )
+    return Atlas(views=views, dermatome_source=raw.get("dermatome_source", ""), raw=raw)
+
+
+def _area(aid: str, kind: str, view: str, g: dict[str, Any]) -> Area:
+    geom = shape(g)
+    shapely.prepare(geom)
+    return Area(id=aid, kind=kind, view=view, geom=geom, area=float(geom.area))
+
+
+def to_geojson(atlas: Atlas, view: str | None = None) -> dict[str, Any]:
+    """One FeatureCollection: a Feature per region and per dermatome per view (contract §4)."""
+    features = []
+    for name, va in atlas.views.items():
+        if view and name != view:
+            continue
+        for area in (*va.regions.values(), *va.dermatomes.values()):
+            features.append({
+                "type": "Feature",
+                "properties": {"id": area.id, "view": name, "kind": area.kind},
+                "geometry": mapping(area.geom),
+            })
+    return {"type": "FeatureCollection", "features": features}
