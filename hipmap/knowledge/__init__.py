@@ -1,0 +1,1 @@
+"""Causes, red flags, the matcher and its explanations — data-driven, Qt-free."""
