@@ -1,0 +1,187 @@
+"""The ``hipmap`` command line (contract section 1).
+
+Exit codes: 0 success; 2 bad input or arguments (one line on stderr, no traceback); 1 other.
+Only ``render`` and the GUI import Qt, and only when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from hipmap import __version__
+from hipmap.core.errors import InputError
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse prints two)
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="hipmap", description=(
+        "Paint where it hurts from hip to knee. Without a command, opens the desktop app. "
+        "hipmap supports a clinician's judgement; it does not diagnose."))
+    p.add_argument("--version", action="version", version=f"hipmap {__version__}")
+    p.add_argument("--kiosk", action="store_true", help="open the patient kiosk (full screen)")
+    p.add_argument("--db", metavar="URL", default=os.environ.get("HIPMAP_DB"),
+                   help="database URL (SQLAlchemy), default: the embedded database; "
+                        "env HIPMAP_DB does the same")
+    p.add_argument("--self-test", action="store_true",
+                   help="start the app offscreen, paint a stroke, check the assessment, exit")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    a = sub.add_parser("assess", help="print the assessment of a pain drawing")
+    a.add_argument("file", help="a .hipmap.json document, or - for standard input")
+    a.add_argument("--format", choices=("json", "text"), default="text")
+
+    r = sub.add_parser("regions", help="print the region atlas")
+    r.add_argument("--view", choices=("front", "back", "right_side", "left_side"))
+    r.add_argument("--format", choices=("json", "geojson"), default="json")
+
+    c = sub.add_parser("causes", help="print the knowledge base")
+    c.add_argument("--format", choices=("json", "text"), default="text")
+
+    d = sub.add_parser("render", help="draw a document's marks on the diagram, to a PNG")
+    d.add_argument("file")
+    d.add_argument("-o", "--output", required=True, metavar="OUT.png")
+    d.add_argument("--view", choices=("front", "back", "right_side", "left_side"),
+                   help="one view (default: all four side by side)")
+    d.add_argument("--scale", type=float, default=1.0, help="pixels per diagram unit")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(args_list)
+        if args.command is None:
+            return _gui(args)
+        return {"assess": cmd_assess, "regions": cmd_regions, "causes": cmd_causes,
+                "render": cmd_render}[args.command](args)
+    except UsageError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    except InputError as exc:
+        _err(f"hipmap: {exc.one_line()}")
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # anything else is our bug: say so in one line, exit 1
+        if os.environ.get("HIPMAP_DEBUG"):
+            raise
+        _err(f"hipmap: internal error: {type(exc).__name__}: {exc} "
+             "(set HIPMAP_DEBUG=1 for details)")
+        return EXIT_FAIL
+
+
+def _err(line: str) -> None:
+    print(" ".join(line.split()), file=sys.stderr)
+
+
+def _read_document(path: str):  # -> Document
+    from hipmap.core import document
+
+    if path == "-":
+        data = sys.stdin.buffer.read(document.MAX_FILE_BYTES + 1)
+        return document.loads(data, source="<stdin>")
+    return document.load(path)
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from hipmap.knowledge.assessment import assess
+
+    doc = _read_document(args.file)
+    result = assess(doc)
+    if args.format == "json":
+        _print_json(result)
+    else:
+        from hipmap.knowledge.report import assessment_text
+
+        sys.stdout.write(assessment_text(doc, result))
+    return EXIT_OK
+
+
+def cmd_regions(args: argparse.Namespace) -> int:
+    from shapely.geometry import mapping
+
+    from hipmap.geometry.atlas import load_atlas, to_geojson
+
+    atlas = load_atlas()
+    if args.format == "geojson":
+        _print_json(to_geojson(atlas, args.view))
+        return EXIT_OK
+    views = {}
+    for name, va in atlas.views.items():
+        if args.view and name != args.view:
+            continue
+        views[name] = {
+            "width": va.width, "height": va.height,
+            "regions": {k: mapping(a.geom) for k, a in va.regions.items()},
+            "dermatomes": {k: mapping(a.geom) for k, a in va.dermatomes.items()},
+        }
+    _print_json({"format": "hipmap.regions/1", "dermatome_source": atlas.dermatome_source,
+                 "views": views})
+    return EXIT_OK
+
+
+def cmd_causes(args: argparse.Namespace) -> int:
+    from hipmap.knowledge.report import causes_json, causes_text
+
+    if args.format == "json":
+        _print_json(causes_json())
+    else:
+        sys.stdout.write(causes_text())
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    doc = _read_document(args.file)
+    if not 0.1 <= args.scale <= 8:
+        raise UsageError("hipmap render: --scale must be between 0.1 and 8")
+    out_dir = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(out_dir):
+        raise InputError("the output folder does not exist", source=args.output)
+    if not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from hipmap.ui.render import render_document_png
+
+    views = [args.view] if args.view else None
+    if not render_document_png(doc, args.output, views=views, scale=args.scale):
+        raise InputError("could not write the PNG file", source=args.output)
+    return EXIT_OK
+
+
+def _has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _gui(args: argparse.Namespace) -> int:
+    try:
+        from hipmap.ui.app import run
+    except ImportError as exc:
+        _err(f"hipmap: the desktop app is not available in this build ({exc})")
+        return EXIT_FAIL
+    return run(kiosk=args.kiosk, db=args.db, self_test=args.self_test)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,229 @@
+"""The editable drawing: marks with stable ids, answers, patient header — Qt-free.
+
+Every user action is an :class:`Edit` with ``do``/``undo`` that calls the model's plain
+methods; the GUI wraps edits in ``QUndoCommand`` (one finished stroke = one undo step).
+Listeners are told what changed; the model never touches widgets. The model keeps the live,
+incremental region coverage so the ranking follows the pen without recomputing geometry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hipmap.core.document import Document, Mark, Stroke, validate_answers
+from hipmap.geometry.coverage import Coverage
+from hipmap.knowledge.assessment import assess
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "marks" | "answers" | "patient" | "reset"
+    added: tuple[int, ...] = ()
+    removed: tuple[int, ...] = ()
+    areas: frozenset[str] = frozenset()  # region/dermatome ids whose coverage changed
+    answers: tuple[str, ...] = ()
+
+
+Listener = Callable[[Change], None]
+
+
+class DrawingModel:
+    def __init__(self, doc: Document | None = None, *, atlas: Any = None) -> None:
+        self._coverage = Coverage(atlas)
+        self._listeners: list[Listener] = []
+        self._next_id = 1
+        self.marks: dict[int, Mark] = {}
+        self.answers: dict[str, Any] = {}
+        self.patient: dict[str, Any] | None = None
+        self.recorded_at: str | None = None
+        self.extra: dict[str, Any] = {}
+        self._assessment: dict[str, Any] | None = None
+        self.load(doc or Document())
+
+    # ----------------------------------------------------------------- document
+    def load(self, doc: Document) -> None:
+        self._coverage.clear()
+        self.marks = {}
+        self._next_id = 1
+        for m in doc.marks:
+            self._insert(self._next_id, m)
+            self._next_id += 1
+        self.answers = dict(doc.answers)
+        self.patient = dict(doc.patient) if doc.patient is not None else None
+        self.recorded_at = doc.recorded_at
+        self.extra = dict(doc.extra)
+        self._emit(Change("reset"))
+
+    def document(self) -> Document:
+        return Document(marks=list(self.marks.values()), answers=dict(self.answers),
+                        patient=dict(self.patient) if self.patient is not None else None,
+                        recorded_at=self.recorded_at, extra=dict(self.extra))
+
+    @property
+    def coverage(self) -> Coverage:
+        return self._coverage
+
+    def assessment(self) -> dict[str, Any]:
+        """The current assessment, computed once per change from the live coverage."""
+        if self._assessment is None:
+            self._assessment = assess(self.document(), coverage=self._coverage)
+        return self._assessment
+
+    # ----------------------------------------------------------------- listeners
+    def subscribe(self, fn: Listener) -> Callable[[], None]:
+        self._listeners.append(fn)
+        return lambda: self._listeners.remove(fn)
+
+    def _emit(self, change: Change) -> None:
+        self._assessment = None
+        for fn in list(self._listeners):
+            fn(change)
+
+    # ----------------------------------------------------------------- primitives
+    def _insert(self, mid: int, mark: Mark) -> set[str]:
+        self.marks[mid] = mark
+        return self._coverage.add(mid, mark)
+
+    def _add(self, marks: list[Mark], ids: list[int] | None) -> tuple[list[int], set[str]]:
+        if ids is None:
+            ids = list(range(self._next_id, self._next_id + len(marks)))
+        areas: set[str] = set()
+        for mid, m in zip(ids, marks, strict=True):
+            if mid in self.marks:
+                raise KeyError(f"mark id {mid} already in use")
+            areas |= self._insert(mid, m)
+            self._next_id = max(self._next_id, mid + 1)
+        self.marks = dict(sorted(self.marks.items()))  # ids grow: this is drawing order
+        return ids, areas
+
+    def _remove(self, ids: Iterable[int]) -> tuple[list[tuple[int, Mark]], set[str]]:
+        removed, areas = [], set()
+        for mid in list(ids):
+            removed.append((mid, self.marks.pop(mid)))
+            areas |= self._coverage.remove(mid)
+        return removed, areas
+
+    def add_marks(self, marks: Iterable[Mark], ids: Iterable[int] | None = None) -> list[int]:
+        added, areas = self._add(list(marks), None if ids is None else list(ids))
+        if added:
+            self._emit(Change("marks", added=tuple(added), areas=frozenset(areas)))
+        return added
+
+    def remove_marks(self, ids: Iterable[int]) -> list[tuple[int, Mark]]:
+        removed, areas = self._remove(ids)
+        if removed:
+            self._emit(Change("marks", removed=tuple(i for i, _ in removed),
+                              areas=frozenset(areas)))
+        return removed
+
+    def replace_marks(self, remove: Iterable[int], add: Iterable[Mark],
+                      add_ids: Iterable[int] | None = None) -> list[int]:
+        """Remove and add as one change (erasing cuts strokes into pieces)."""
+        removed, areas = self._remove(remove)
+        added, more = self._add(list(add), None if add_ids is None else list(add_ids))
+        self._emit(Change("marks", added=tuple(added), removed=tuple(i for i, _ in removed),
+                          areas=frozenset(areas | more)))
+        return added
+
+    def set_answer(self, answer_id: str, value: Any) -> None:
+        """Set (or with ``None`` clear) one answer; invalid values raise InputError."""
+        if value is None:
+            validate_answers({answer_id: None})
+            self.answers.pop(answer_id, None)
+        else:
+            self.answers.update(validate_answers({answer_id: value}))
+        self._emit(Change("answers", answers=(answer_id,)))
+
+    def set_patient(self, patient: dict[str, Any] | None) -> None:
+        self.patient = patient
+        self._emit(Change("patient"))
+
+    def stroke_ids(self, view: str | None = None) -> list[int]:
+        return [i for i, m in self.marks.items()
+                if isinstance(m, Stroke) and (view is None or m.view == view)]
+
+
+# --------------------------------------------------------------------- edits
+
+@dataclass
+class Edit:
+    """One undoable step. ``name`` is shown in the Edit menu ("Undo Stroke")."""
+
+    name: str
+
+    def do(self, model: DrawingModel) -> None:
+        raise NotImplementedError
+
+    def undo(self, model: DrawingModel) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class AddMarks(Edit):
+    marks: list[Mark] = field(default_factory=list)
+    ids: list[int] | None = None
+
+    def do(self, model: DrawingModel) -> None:
+        self.ids = model.add_marks(self.marks, self.ids)
+
+    def undo(self, model: DrawingModel) -> None:
+        model.remove_marks(self.ids or [])
+
+
+@dataclass
+class RemoveMarks(Edit):
+    ids: list[int] = field(default_factory=list)
+    removed: list[tuple[int, Mark]] = field(default_factory=list)
+
+    def do(self, model: DrawingModel) -> None:
+        self.removed = model.remove_marks(self.ids)
+
+    def undo(self, model: DrawingModel) -> None:
+        model.add_marks([m for _, m in self.removed], [i for i, _ in self.removed])
+
+
+@dataclass
+class ReplaceMarks(Edit):
+    """Erase: strokes ``remove`` become ``add`` (what is left of them)."""
+
+    remove: list[int] = field(default_factory=list)
+    add: list[Mark] = field(default_factory=list)
+    removed: list[tuple[int, Mark]] = field(default_factory=list)
+    added_ids: list[int] | None = None
+
+    def do(self, model: DrawingModel) -> None:
+        self.removed = [(i, model.marks[i]) for i in self.remove]
+        self.added_ids = model.replace_marks(self.remove, self.add, self.added_ids)
+
+    def undo(self, model: DrawingModel) -> None:
+        model.replace_marks(self.added_ids or [], [m for _, m in self.removed],
+                            [i for i, _ in self.removed])
+
+
+@dataclass
+class SetAnswer(Edit):
+    answer: str = ""
+    value: Any = None
+    old: Any = None
+
+    def do(self, model: DrawingModel) -> None:
+        self.old = model.answers.get(self.answer)
+        model.set_answer(self.answer, self.value)
+
+    def undo(self, model: DrawingModel) -> None:
+        model.set_answer(self.answer, self.old)
+
+
+@dataclass
+class SetPatient(Edit):
+    patient: dict[str, Any] | None = None
+    old: dict[str, Any] | None = None
+
+    def do(self, model: DrawingModel) -> None:
+        self.old = model.patient
+        model.set_patient(self.patient)
+
+    def undo(self, model: DrawingModel) -> None:
+        model.set_patient(self.old)

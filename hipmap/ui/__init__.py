@@ -1,0 +1,1 @@
+"""Everything that imports Qt lives here. The core never imports this package."""
