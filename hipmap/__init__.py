@@ -3,9 +3,20 @@
 hipmap supports a clinician's judgement; it does not diagnose.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("hipmap")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    # Resolved lazily: importlib.metadata costs ~30 ms, which the CLI should not pay.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("hipmap")
+        except PackageNotFoundError:  # a source tree that is not installed
+            value = "0.0.0+unknown"
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(name)

@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from hipmap import __version__
 from hipmap.core.errors import InputError
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
@@ -32,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="hipmap", description=(
         "Paint where it hurts from hip to knee. Without a command, opens the desktop app. "
         "hipmap supports a clinician's judgement; it does not diagnose."))
-    p.add_argument("--version", action="version", version=f"hipmap {__version__}")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
     p.add_argument("--kiosk", action="store_true", help="open the patient kiosk (full screen)")
     p.add_argument("--db", metavar="URL", default=os.environ.get("HIPMAP_DB"),
                    help="database URL (SQLAlchemy), default: the embedded database; "
@@ -65,6 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(args_list)
+        if args.version:
+            import hipmap
+
+            print(f"hipmap {hipmap.__version__}")
+            return EXIT_OK
         if args.command is None:
             return _gui(args)
         return {"assess": cmd_assess, "regions": cmd_regions, "causes": cmd_causes,

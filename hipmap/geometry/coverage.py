@@ -41,7 +41,7 @@ def stroke_polygon(points: Sequence[tuple[float, float]], width: float) -> BaseG
         pts = pts[keep]
     if len(pts) == 1:
         return Point(pts[0]).buffer(r, quad_segs=QUAD_SEGS)
-    line = LineString(pts).simplify(min(max(width * 0.05, 0.25), 2.0), preserve_topology=False)
+    line = LineString(pts).simplify(min(max(width * 0.15, 0.25), 4.0), preserve_topology=False)
     coords = np.asarray(line.coords)
     if len(coords) > CHUNK_GUARD and not line.is_simple:
         pieces = [LineString(coords[i:i + CHUNK + 1]) for i in range(0, len(coords) - 1, CHUNK)]
@@ -66,6 +66,9 @@ class Coverage:
         self._pieces: dict[tuple[str, str], dict[Hashable, tuple[BaseGeometry, float]]] = {}
         self._painted: dict[tuple[str, str], BaseGeometry] = {}
         self._frac: dict[tuple[str, str], float] = {}
+        self._top: dict[tuple[str, str], float] = {}  # highest intensity painted in a slot
+        self._views: dict[str, set[str]] = {}  # area id -> views where it has paint
+        self._region_marks: dict[str, dict[Hashable, RegionMark]] = {}
         self._touches: dict[Hashable, list[tuple[str, str]]] = {}
         self._kinds = {
             aid: a.kind for va in self.atlas.views.values()
@@ -80,6 +83,7 @@ class Coverage:
         self._marks[key] = mark
         if isinstance(mark, RegionMark):
             self._touches[key] = []
+            self._region_marks.setdefault(mark.region, {})[key] = mark
             return {mark.region}
         view = self.atlas.view(mark.view)
         poly = stroke_polygon(mark.points, mark.width)
@@ -97,6 +101,8 @@ class Coverage:
             prev = self._painted.get(slot)
             self._painted[slot] = piece if prev is None else prev.union(piece)
             self._frac[slot] = min(1.0, self._painted[slot].area / area.area)
+            self._top[slot] = max(self._top.get(slot, 0.0), mark.intensity)
+            self._views.setdefault(area.id, set()).add(view.name)
             touched.append(slot)
             changed.add(area.id)
         self._touches[key] = touched
@@ -107,6 +113,9 @@ class Coverage:
         mark = self._marks.pop(key)
         if isinstance(mark, RegionMark):
             self._touches.pop(key, None)
+            del self._region_marks[mark.region][key]
+            if not self._region_marks[mark.region]:
+                del self._region_marks[mark.region]
             return {mark.region}
         changed: set[str] = set()
         for slot in self._touches.pop(key, []):
@@ -114,8 +123,12 @@ class Coverage:
             del pieces[key]
             changed.add(slot[1])
             if not pieces:
-                del self._pieces[slot], self._painted[slot], self._frac[slot]
+                del self._pieces[slot], self._painted[slot], self._frac[slot], self._top[slot]
+                self._views[slot[1]].discard(slot[0])
+                if not self._views[slot[1]]:
+                    del self._views[slot[1]]
                 continue
+            self._top[slot] = max(i for _, i in pieces.values())
             painted = shapely.union_all([p for p, _ in pieces.values()])
             self._painted[slot] = painted
             area = self.atlas.view(slot[0]).regions.get(slot[1]) or \
@@ -130,25 +143,20 @@ class Coverage:
     def area(self, area_id: str) -> AreaCoverage | None:
         """Coverage and highest intensity of one region or dermatome id (None: no pain)."""
         cov, intensity, hit = 0.0, 0.0, False
-        for (view, aid), frac in self._frac.items():
-            if aid != area_id:
-                continue
+        for view in self._views.get(area_id, ()):
             hit = True
-            cov = max(cov, frac)
-            intensity = max(intensity, max(i for _, i in self._pieces[(view, aid)].values()))
-        for mark in self._marks.values():
-            if isinstance(mark, RegionMark) and mark.region == area_id:
-                hit = True
-                cov = max(cov, mark.coverage)
-                intensity = max(intensity, mark.intensity)
+            cov = max(cov, self._frac[(view, area_id)])
+            intensity = max(intensity, self._top[(view, area_id)])
+        for mark in self._region_marks.get(area_id, {}).values():
+            hit = True
+            cov = max(cov, mark.coverage)
+            intensity = max(intensity, mark.intensity)
         return AreaCoverage(area_id, cov, intensity) if hit else None
 
     def all(self, kind: str | None = None) -> dict[str, AreaCoverage]:
         """Every painted id (regions and dermatomes, or one ``kind``), sorted by id."""
-        ids = {aid for _, aid in self._frac}
-        ids |= {m.region for m in self._marks.values() if isinstance(m, RegionMark)}
         out = {}
-        for aid in sorted(ids):
+        for aid in sorted(self._views.keys() | self._region_marks.keys()):
             if kind and self._kinds.get(aid, "region") != kind:
                 continue
             ac = self.area(aid)

@@ -189,7 +189,9 @@ def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase |
     worth nothing, one that pushes the top two apart is worth the most.
     """
     kb = kb or load_knowledge()
-    leading = [r for r in ranked[:4] if r.score >= 0.03] or ranked[:2]
+    leading = [r for r in ranked[:4] if r.score >= 0.03]
+    if len(leading) < 2:  # one cause dominates: still separate it from the runner-up
+        leading = ranked[:2]
     out: list[tuple[float, dict[str, str]]] = []
     for aid, (kind, group, _q) in ANSWERS.items():
         if aid in features.answers or group == "red_flags":
