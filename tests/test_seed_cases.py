@@ -1,0 +1,56 @@
+"""One document per cause paragraph and per red flag of the seed, as regions and as strokes.
+
+The expected outcome lives in each file under "x-expect" (tools/make_cases.py writes them).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from hipmap.core.document import load
+from hipmap.knowledge.assessment import assess
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.hipmap.json"))
+
+
+def test_every_cause_and_red_flag_of_the_seed_has_a_case_in_both_forms():
+    names = {p.name.split(".")[0] for p in CASES}
+    forms = {p.name.split(".")[1] for p in CASES}
+    assert forms == {"regions", "strokes"}
+    leading = {load(p).extra["x-expect"].get("leading") for p in CASES}
+    from hipmap.core.ids import CAUSES, RED_FLAGS
+
+    assert set(CAUSES) <= leading
+    flagged = {f for p in CASES for f in load(p).extra["x-expect"].get("red_flags", [])}
+    assert set(RED_FLAGS) <= flagged
+    assert len(names) * 2 == len(CASES)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_case(path):
+    doc = load(path)
+    expect = doc.extra["x-expect"]
+    a = assess(doc)
+    if "leading" in expect:
+        assert a["ranking"][0]["cause"] == expect["leading"], a["ranking"][:3]
+    if "urgency" in expect:
+        assert a["urgency"] == expect["urgency"]
+    if "red_flags" in expect:
+        assert sorted(f["id"] for f in a["red_flags"]) == sorted(expect["red_flags"])
+    else:
+        assert a["red_flags"] == []
+    if "first_question_in" in expect:
+        assert a["next_questions"][0]["answer"] in expect["first_question_in"]
+    painted = {m.region for m in doc.marks if hasattr(m, "region")}
+    if painted:
+        assert {r["id"] for r in a["regions"]} == painted
+
+
+@pytest.mark.parametrize("name", sorted({p.name.split(".")[0] for p in CASES}))
+def test_region_form_and_stroke_form_agree(name):
+    d = Path(__file__).parent / "cases"
+    a = assess(load(d / f"{name}.regions.hipmap.json"))
+    b = assess(load(d / f"{name}.strokes.hipmap.json"))
+    assert {r["id"] for r in a["regions"]} == {r["id"] for r in b["regions"]}
+    assert a["urgency"] == b["urgency"]
+    assert a["ranking"][0]["cause"] == b["ranking"][0]["cause"]

@@ -1,0 +1,199 @@
+"""Write the seed-derived test cases (tests/cases/) and the examples (examples/).
+
+Each case exists twice: as region marks (tap-a-region input) and as brush strokes drawn
+along the middle of the same regions in the view where each region is largest. The expected
+outcome is stored in the document itself under the top-level key "x-expect" (unknown
+top-level keys are kept by hipmap, so the files stay valid drawings).
+
+    .venv/bin/python tools/make_cases.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hipmap.core.document import Document, RegionMark, Stroke, save  # noqa: E402
+from hipmap.geometry.atlas import load_atlas  # noqa: E402
+from hipmap.geometry.sampling import middle_stroke  # noqa: E402
+
+R = "right"
+L = "left"
+
+# name: (seed paragraph, painted [(region, intensity, quality)], answers, expectations)
+CASES: dict[str, tuple[str, list[tuple[str, int, str | None]], dict, dict]] = {
+    "radiculopathy_disc": (
+        "Herniated disc: sharp, electrical or burning pain from the buttock down the back of "
+        "the leg and past the knee.",
+        [(f"{R}.buttock", 5, "shooting"), (f"{R}.posterior_thigh", 7, "shooting"),
+         (f"{R}.posterior_knee", 6, "shooting"), (f"{R}.lateral_leg", 7, "burning"),
+         (f"{R}.dorsal_foot", 5, "tingling")],
+        {"leg_pain_worse_than_back": True, "worse_cough_sneeze": True, "age": 41},
+        {"leading": "lumbar_radiculopathy", "urgency": "self_care"}),
+    "spinal_stenosis": (
+        "Spinal stenosis: worse standing or walking, better sitting or leaning forward.",
+        [(f"{s}.{r}", 6, "dull_ache") for s in (R, L)
+         for r in ("lower_back", "buttock", "posterior_thigh", "posterior_leg")],
+        {"worse_standing_walking": True, "relieved_sitting_bending_forward": True, "age": 72,
+         "duration_days": 120},
+        {"leading": "lumbar_spinal_stenosis", "urgency": "see_clinician",
+         "first_question_in": ["bowel_bladder", "saddle_numbness"]}),
+    "hip_osteoarthritis": (
+        "Hip osteoarthritis: groin pain referred down the front of the thigh toward the knee, "
+        "morning stiffness, worse with weight-bearing.",
+        [(f"{L}.groin", 6, "dull_ache"), (f"{L}.anterior_thigh", 4, "dull_ache"),
+         (f"{L}.anterior_knee", 3, "dull_ache")],
+        {"morning_stiffness": True, "worse_weight_bearing": True, "age": 67,
+         "difficulty_shoes_socks": True},
+        {"leading": "hip_osteoarthritis"}),
+    "trochanteric_bursitis": (
+        "Trochanteric bursitis / GTPS: outer hip tenderness radiating down the outer thigh, "
+        "worse lying on that side.",
+        [(f"{R}.lateral_hip", 6, "dull_ache"), (f"{R}.lateral_thigh", 4, "dull_ache")],
+        {"worse_lying_on_side": True, "tender_lateral_hip": True, "age": 55},
+        {"leading": "greater_trochanteric_pain_syndrome"}),
+    "piriformis": (
+        "Piriformis syndrome: buttock and back of the thigh, tingling, worse sitting, "
+        "stops above the knee.",
+        [(f"{L}.buttock", 6, "tingling"), (f"{L}.posterior_thigh", 4, "tingling")],
+        {"worse_sitting": True, "worse_cough_sneeze": False},
+        {"leading": "piriformis_syndrome"}),
+    "hamstring_tendinopathy": (
+        "High hamstring tendinopathy: sitting bone pain after running, dull ache.",
+        [(f"{R}.ischial", 6, "dull_ache"), (f"{R}.posterior_thigh", 3, "dull_ache")],
+        {"worse_sitting": True, "after_specific_activity": True, "age": 34},
+        {"leading": "proximal_hamstring_tendinopathy"}),
+    "quadriceps_strain": (
+        "Quadriceps strain near the pelvis after sprinting: localized, constant dull ache.",
+        [(f"{R}.anterior_thigh", 5, "dull_ache")],
+        {"sudden_onset_during_activity": True, "after_specific_activity": True, "age": 24},
+        {"leading": "thigh_muscle_strain"}),
+    "hamstring_strain": (
+        "Hamstring strain during a sprint: a pull at the back of the thigh, dull ache.",
+        [(f"{L}.posterior_thigh", 6, "dull_ache")],
+        {"sudden_onset_during_activity": True, "after_specific_activity": True, "age": 22},
+        {"leading": "thigh_muscle_strain"}),
+    "sacroiliac": (
+        "Sacroiliac joint pain: over the PSIS and buttock, not past the knee.",
+        [(f"{R}.sacroiliac", 6, "dull_ache"), (f"{R}.buttock", 4, "dull_ache")],
+        {"leg_pain_worse_than_back": False},
+        {"leading": "sacroiliac_joint_pain"}),
+    "meralgia": (
+        "Meralgia paresthetica: burning and numbness on the outer front of the thigh.",
+        [(f"{L}.lateral_thigh", 4, "burning"), (f"{L}.anterior_thigh", 3, "numbness")],
+        {"tight_belt_or_weight_gain": True},
+        {"leading": "meralgia_paresthetica"}),
+    # ---- red flags: always win over the ranking
+    "red_cauda_equina": (
+        "Loss of bowel or bladder control: cauda equina syndrome.",
+        [(f"{s}.posterior_thigh", 7, "shooting") for s in (R, L)],
+        {"bowel_bladder": True}, {"urgency": "emergency", "red_flags": ["cauda_equina"]}),
+    "red_saddle_numbness": (
+        "Saddle numbness: cauda equina syndrome.",
+        [(f"{R}.buttock", 5, "numbness")],
+        {"saddle_numbness": True}, {"urgency": "emergency", "red_flags": ["cauda_equina"]}),
+    "red_foot_drop": (
+        "Sudden severe weakness of the foot: foot drop.",
+        [(f"{R}.lateral_leg", 6, "shooting"), (f"{R}.dorsal_foot", 5, "numbness")],
+        {"leg_weakness": True}, {"urgency": "emergency", "red_flags": ["acute_nerve_deficit"]}),
+    "red_fever": (
+        "New pain with fever and chills: infection must be ruled out.",
+        [(f"{L}.groin", 8, "sharp")],
+        {"fever_chills": True}, {"urgency": "urgent", "red_flags": ["infection_or_malignancy"]}),
+    "red_weight_loss": (
+        "New pain with unexplained weight loss.",
+        [(f"{R}.anterior_thigh", 5, "dull_ache")],
+        {"weight_loss": True, "age": 64},
+        {"urgency": "urgent", "red_flags": ["infection_or_malignancy"]}),
+    "red_cancer_weakness": (
+        "History of cancer with new leg weakness: spinal cord compression.",
+        [(f"{R}.posterior_thigh", 6, None)],
+        {"history_of_cancer": True, "leg_weakness": True},
+        {"urgency": "emergency", "red_flags": ["acute_nerve_deficit",
+                                               "infection_or_malignancy"]}),
+    "red_trauma": (
+        "Pain after a fall.",
+        [(f"{L}.groin", 8, "sharp"), (f"{L}.lateral_hip", 7, "sharp")],
+        {"major_trauma": True, "age": 81}, {"urgency": "urgent", "red_flags": ["fracture"]}),
+    "red_anticoagulant_bleed": (
+        "On blood thinners, sudden groin and thigh pain with weakness.",
+        [(f"{R}.groin", 8, "sharp"), (f"{R}.anterior_thigh", 6, None)],
+        {"anticoagulants": True, "leg_weakness": True, "sudden_onset_during_activity": False},
+        {"urgency": "emergency", "red_flags": ["acute_nerve_deficit", "anticoagulant_bleed"]}),
+    # ---- the seed's reasons to consult
+    "consult_two_weeks": (
+        "Pain for more than two weeks.",
+        [(f"{R}.lateral_hip", 4, "dull_ache")], {"duration_days": 21},
+        {"urgency": "see_clinician"}),
+    "consult_worsening_sleep": (
+        "Pain that gets worse and disturbs sleep.",
+        [(f"{L}.buttock", 5, None)], {"worsening": True, "disturbs_sleep": True},
+        {"urgency": "see_clinician"}),
+    "consult_daily_life": (
+        "Pain that interferes with daily activities.",
+        [(f"{L}.posterior_thigh", 5, None)], {"limits_daily_activities": True},
+        {"urgency": "see_clinician"}),
+    "self_care_short": (
+        "A few days of mild pain with no red flag.",
+        [(f"{R}.anterior_thigh", 3, "dull_ache")],
+        {"duration_days": 4, "worsening": False, "disturbs_sleep": False,
+         "limits_daily_activities": False, "leg_weakness": False, "fever_chills": False,
+         "weight_loss": False, "bowel_bladder": False, "saddle_numbness": False},
+        {"urgency": "self_care"}),
+}
+
+EXAMPLES = {  # examples/NAME.hipmap.json: stroke form, with a patient header
+    "sciatica": ("radiculopathy_disc", {"id": "DEMO-01", "age": 41, "sex": "male"}),
+    "stenosis": ("spinal_stenosis", {"id": "DEMO-02", "age": 72, "sex": "female"}),
+    "hip_osteoarthritis": ("hip_osteoarthritis", {"id": "DEMO-03", "age": 67, "sex": "female"}),
+    "bursitis": ("trochanteric_bursitis", {"id": "DEMO-04", "age": 55, "sex": "female"}),
+    "piriformis": ("piriformis", {"id": "DEMO-05", "age": 38, "sex": "male"}),
+    "red_flag_cauda_equina": ("red_cauda_equina", {"id": "DEMO-06", "age": 47, "sex": "male"}),
+}
+
+
+def best_view(atlas, region: str) -> str:
+    return max((v for v in atlas.views.values() if region in v.regions),
+               key=lambda v: v.regions[region].area).name
+
+
+def strokes_for(atlas, painted) -> list[Stroke]:
+    out = []
+    for region, intensity, quality in painted:
+        view = best_view(atlas, region)
+        geom = atlas.view(view).regions[region].geom
+        width = 18.0
+        while True:
+            try:
+                pts = middle_stroke(geom, width)
+                break
+            except ValueError:
+                width /= 1.5
+        out.append(Stroke(view, tuple(pts), round(width, 1), intensity, quality))
+    return out
+
+
+def main() -> None:
+    atlas = load_atlas()
+    cases = ROOT / "tests" / "cases"
+    for old in cases.glob("*.hipmap.json"):
+        old.unlink()
+    for name, (why, painted, answers, expect) in CASES.items():
+        regions = [RegionMark(r, i, q) for r, i, q in painted]
+        extra = {"x-case": why, "x-expect": expect}
+        save(Document(regions, dict(answers), extra=extra), cases / f"{name}.regions.hipmap.json")
+        save(Document(strokes_for(atlas, painted), dict(answers), extra=extra),
+             cases / f"{name}.strokes.hipmap.json")
+    for name, (case, patient) in EXAMPLES.items():
+        why, painted, answers, _ = CASES[case]
+        doc = Document(strokes_for(atlas, painted), dict(answers), patient=patient,
+                       recorded_at="2026-11-25T10:30:00Z", extra={"x-case": why})
+        save(doc, ROOT / "examples" / f"{name}.hipmap.json")
+    print(f"wrote {2 * len(CASES)} cases and {len(EXAMPLES)} examples")
+
+
+if __name__ == "__main__":
+    main()
