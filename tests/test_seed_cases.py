@@ -11,6 +11,7 @@ from hipmap.core.document import load
 from hipmap.knowledge.assessment import assess
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.hipmap.json"))
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.hipmap.json"))
 
 
 def test_every_cause_and_red_flag_of_the_seed_has_a_case_in_both_forms():
@@ -54,3 +55,14 @@ def test_region_form_and_stroke_form_agree(name):
     assert {r["id"] for r in a["regions"]} == {r["id"] for r in b["regions"]}
     assert a["urgency"] == b["urgency"]
     assert a["ranking"][0]["cause"] == b["ranking"][0]["cause"]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_the_readme_examples_show_what_the_readme_says(path):
+    doc = load(path)
+    expect = doc.extra["x-expect"]
+    a = assess(doc)
+    if "leading" in expect:
+        assert a["ranking"][0]["cause"] == expect["leading"]
+    assert sorted(f["id"] for f in a["red_flags"]) == sorted(expect.get("red_flags", []))
+    assert doc.patient and doc.patient["id"].startswith("DEMO")

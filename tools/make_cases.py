@@ -16,6 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import shapely  # noqa: E402
+
 from hipmap.core.document import Document, RegionMark, Stroke, save  # noqa: E402
 from hipmap.geometry.atlas import load_atlas  # noqa: E402
 from hipmap.geometry.sampling import middle_stroke  # noqa: E402
@@ -145,13 +147,31 @@ CASES: dict[str, tuple[str, list[tuple[str, int, str | None]], dict, dict]] = {
         {"urgency": "self_care"}),
 }
 
-EXAMPLES = {  # examples/NAME.hipmap.json: stroke form, with a patient header
-    "sciatica": ("radiculopathy_disc", {"id": "DEMO-01", "age": 41, "sex": "male"}),
-    "stenosis": ("spinal_stenosis", {"id": "DEMO-02", "age": 72, "sex": "female"}),
-    "hip_osteoarthritis": ("hip_osteoarthritis", {"id": "DEMO-03", "age": 67, "sex": "female"}),
-    "bursitis": ("trochanteric_bursitis", {"id": "DEMO-04", "age": 55, "sex": "female"}),
-    "piriformis": ("piriformis", {"id": "DEMO-05", "age": 38, "sex": "male"}),
-    "red_flag_cauda_equina": ("red_cauda_equina", {"id": "DEMO-06", "age": 47, "sex": "male"}),
+# examples/NAME.hipmap.json: hand-drawn-looking paths through the painted regions, with a
+# patient header. Each path: (view, waypoint regions, brush width, intensity, quality).
+Path_ = tuple[str, list[str], float, int, str | None]
+EXAMPLES: dict[str, tuple[str, dict, list[Path_]]] = {
+    "sciatica": ("radiculopathy_disc", {"id": "DEMO-01", "age": 41, "sex": "male"}, [
+        ("back", ["right.buttock", "right.posterior_thigh", "right.posterior_knee",
+                  "right.posterior_leg", "right.lateral_leg"], 22, 7, "shooting"),
+        ("right_side", ["right.lateral_leg", "right.dorsal_foot"], 16, 6, "burning"),
+        ("front", ["right.dorsal_foot"], 18, 5, "tingling")]),
+    "stenosis": ("spinal_stenosis", {"id": "DEMO-02", "age": 72, "sex": "female"}, [
+        ("back", [f"{s}.lower_back", f"{s}.buttock", f"{s}.posterior_thigh",
+                  f"{s}.posterior_knee", f"{s}.posterior_leg"], 26, 6, "dull_ache")
+        for s in ("right", "left")]),
+    "hip_osteoarthritis": ("hip_osteoarthritis", {"id": "DEMO-03", "age": 67, "sex": "female"}, [
+        ("front", ["left.groin", "left.anterior_thigh", "left.anterior_knee"], 24, 6,
+         "dull_ache"),
+        ("back", ["left.buttock"], 28, 4, "dull_ache")]),
+    "bursitis": ("trochanteric_bursitis", {"id": "DEMO-04", "age": 55, "sex": "female"}, [
+        ("right_side", ["right.lateral_hip", "right.lateral_thigh"], 26, 6, "dull_ache"),
+        ("front", ["right.lateral_hip"], 20, 5, "dull_ache")]),
+    "piriformis": ("piriformis", {"id": "DEMO-05", "age": 38, "sex": "male"}, [
+        ("back", ["left.buttock", "left.posterior_thigh"], 24, 6, "tingling")]),
+    "red_flag_cauda_equina": ("red_cauda_equina", {"id": "DEMO-06", "age": 47, "sex": "male"}, [
+        ("back", [f"{s}.buttock", f"{s}.posterior_thigh"], 22, 7, "shooting")
+        for s in ("right", "left")]),
 }
 
 
@@ -176,6 +196,34 @@ def strokes_for(atlas, painted) -> list[Stroke]:
     return out
 
 
+def hand_path(atlas, view: str, regions: list[str], seed: int) -> list[tuple[float, float]]:
+    """A smooth, slightly wavy path through the middle of each waypoint region."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    va = atlas.view(view)
+    way = []
+    for r in regions:
+        pts = middle_stroke(va.regions[r].geom, 8.0)
+        way.append(pts[len(pts) // 2])
+        if len(regions) == 1:
+            way = [pts[0], pts[len(pts) // 2], pts[-1]]
+    p = np.array(way, dtype=float)
+    p = np.vstack([p[0], p, p[-1]])
+    out = []
+    for i in range(1, len(p) - 2):  # Catmull-Rom through the waypoints
+        for t in np.linspace(0, 1, 14, endpoint=False):
+            t2, t3 = t * t, t * t * t
+            q = 0.5 * ((2 * p[i]) + (-p[i - 1] + p[i + 1]) * t
+                       + (2 * p[i - 1] - 5 * p[i] + 4 * p[i + 1] - p[i + 2]) * t2
+                       + (-p[i - 1] + 3 * p[i] - 3 * p[i + 1] + p[i + 2]) * t3)
+            out.append(q + rng.normal(0, 0.8, 2))
+    out.append(p[-2])
+    clipped = [(round(float(x), 1), round(float(y), 1)) for x, y in out
+               if va.outline.contains(shapely.Point(x, y))]
+    return clipped
+
+
 def main() -> None:
     atlas = load_atlas()
     cases = ROOT / "tests" / "cases"
@@ -187,10 +235,15 @@ def main() -> None:
         save(Document(regions, dict(answers), extra=extra), cases / f"{name}.regions.hipmap.json")
         save(Document(strokes_for(atlas, painted), dict(answers), extra=extra),
              cases / f"{name}.strokes.hipmap.json")
-    for name, (case, patient) in EXAMPLES.items():
-        why, painted, answers, _ = CASES[case]
-        doc = Document(strokes_for(atlas, painted), dict(answers), patient=patient,
-                       recorded_at="2026-11-25T10:30:00Z", extra={"x-case": why})
+    for n, (name, (case, patient, paths)) in enumerate(EXAMPLES.items()):
+        why, _painted, answers, expect = CASES[case]
+        strokes = [Stroke(view, tuple(hand_path(atlas, view, regions, n * 10 + i)), width,
+                          intensity, quality)
+                   for i, (view, regions, width, intensity, quality) in enumerate(paths)]
+        doc = Document(strokes, dict(answers), patient=patient,
+                       recorded_at="2026-11-25T10:30:00Z",
+                       extra={"x-case": why, "x-expect": {k: v for k, v in expect.items()
+                                                         if k in ("leading", "red_flags")}})
         save(doc, ROOT / "examples" / f"{name}.hipmap.json")
     print(f"wrote {2 * len(CASES)} cases and {len(EXAMPLES)} examples")
 
