@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--view", choices=("front", "back", "right_side", "left_side"),
                    help="one view (default: all four side by side)")
     d.add_argument("--scale", type=float, default=1.0, help="pixels per diagram unit")
+
+    rp = sub.add_parser("report", help="write the clinical PDF report of a document")
+    rp.add_argument("file")
+    rp.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
+
+    e = sub.add_parser("export", help="export a document and its assessment (FHIR R4 Bundle)")
+    e.add_argument("file")
+    e.add_argument("--fhir", action="store_true", required=True,
+                   help="write a FHIR R4 Bundle (JSON)")
+    e.add_argument("-o", "--output", metavar="OUT.json", help="default: standard output")
     return p
 
 
@@ -72,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return _gui(args)
         return {"assess": cmd_assess, "regions": cmd_regions, "causes": cmd_causes,
-                "render": cmd_render}[args.command](args)
+                "render": cmd_render, "report": cmd_report,
+                "export": cmd_export}[args.command](args)
     except UsageError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
@@ -159,9 +170,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     doc = _read_document(args.file)
     if not 0.1 <= args.scale <= 8:
         raise UsageError("hipmap render: --scale must be between 0.1 and 8")
-    out_dir = os.path.dirname(os.path.abspath(args.output))
-    if not os.path.isdir(out_dir):
-        raise InputError("the output folder does not exist", source=args.output)
+    _check_output(args.output)
     if not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from hipmap.ui.render import render_document_png
@@ -169,6 +178,41 @@ def cmd_render(args: argparse.Namespace) -> int:
     views = [args.view] if args.view else None
     if not render_document_png(doc, args.output, views=views, scale=args.scale):
         raise InputError("could not write the PNG file", source=args.output)
+    return EXIT_OK
+
+
+def _check_output(path: str) -> None:
+    out_dir = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(out_dir):
+        raise InputError("the output folder does not exist", source=path)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    doc = _read_document(args.file)
+    _check_output(args.output)
+    if not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from hipmap.ui.report import write_report_pdf
+
+    write_report_pdf(doc, args.output)
+    if not os.path.isfile(args.output) or os.path.getsize(args.output) == 0:
+        raise InputError("could not write the PDF file", source=args.output)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from hipmap.core.document import atomic_write_text
+    from hipmap.fhir import export_bundle
+
+    doc = _read_document(args.file)
+    text = json.dumps(export_bundle(doc), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        _check_output(args.output)
+        from pathlib import Path
+
+        atomic_write_text(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
