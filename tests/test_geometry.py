@@ -12,7 +12,7 @@ from hipmap.core.document import RegionMark, Stroke
 from hipmap.core.ids import REGIONS
 from hipmap.geometry.atlas import load_atlas
 from hipmap.geometry.coverage import Coverage, coverage_of, erase, stroke_polygon
-from hipmap.geometry.sampling import middle_stroke
+from hipmap.geometry.sampling import fitting_stroke
 
 ATLAS = load_atlas()
 
@@ -26,13 +26,7 @@ def all_regions():
 @pytest.mark.parametrize("view, rid", list(all_regions()))
 def test_a_stroke_along_the_middle_of_a_region_is_reported_as_that_region(view, rid):
     geom = ATLAS.view(view).regions[rid].geom
-    width = 14.0
-    while True:
-        try:
-            pts = middle_stroke(geom, width)
-            break
-        except ValueError:
-            width /= 2
+    pts, width = fitting_stroke(geom, 14.0)
     cov = coverage_of([Stroke(view, tuple(pts), width, intensity=6)], ATLAS)
     regions = cov.regions()
     assert set(regions) == {rid}

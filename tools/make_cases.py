@@ -20,7 +20,7 @@ import shapely  # noqa: E402
 
 from hipmap.core.document import Document, RegionMark, Stroke, save  # noqa: E402
 from hipmap.geometry.atlas import load_atlas  # noqa: E402
-from hipmap.geometry.sampling import middle_stroke  # noqa: E402
+from hipmap.geometry.sampling import fitting_stroke, middle_stroke  # noqa: E402
 
 R = "right"
 L = "left"
@@ -185,13 +185,7 @@ def strokes_for(atlas, painted) -> list[Stroke]:
     for region, intensity, quality in painted:
         view = best_view(atlas, region)
         geom = atlas.view(view).regions[region].geom
-        width = 18.0
-        while True:
-            try:
-                pts = middle_stroke(geom, width)
-                break
-            except ValueError:
-                width /= 1.5
+        pts, width = fitting_stroke(geom, 18.0)
         out.append(Stroke(view, tuple(pts), round(width, 1), intensity, quality))
     return out
 

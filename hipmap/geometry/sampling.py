@@ -38,3 +38,14 @@ def middle_stroke(region: BaseGeometry, width: float, *, step: float = 4.0
     seg = shapely.line_interpolate_point(
         seg, np.linspace(0.1, 0.9, max(2, math.ceil(seg.length * 0.8 / step))), normalized=True)
     return [(round(float(p.x), 2), round(float(p.y), 2)) for p in seg]
+
+
+def fitting_stroke(region: BaseGeometry, width: float, *, shrink: float = 1.5
+                   ) -> tuple[list[tuple[float, float]], float]:
+    """Like :func:`middle_stroke`, narrowing the brush until it fits inside the region."""
+    while width > 0.5:
+        try:
+            return middle_stroke(region, width), width
+        except ValueError:
+            width /= shrink
+    raise ValueError("region too small for any brush")
