@@ -1,0 +1,122 @@
+"""Application start-up: ``hipmap`` (clinician window), ``--kiosk`` and ``--self-test``."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+import hipmap
+
+ORG = "hipmap"
+APP = "hipmap"
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with names for QSettings/QStandardPaths and crisp high-DPI output."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv or ["hipmap"])
+    QCoreApplication.setOrganizationName(ORG)
+    QCoreApplication.setOrganizationDomain("hipmap.invalid")
+    QCoreApplication.setApplicationName(APP)
+    QCoreApplication.setApplicationVersion(hipmap.__version__)
+    QGuiApplication.setApplicationDisplayName("hipmap")
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    if font.pointSizeF() < 9.5:
+        font.setPointSizeF(9.5)
+        app.setFont(font)
+    return app  # type: ignore[return-value]
+
+
+def run(kiosk: bool = False, db: str | None = None, self_test: bool = False) -> int:
+    if self_test:
+        return run_self_test()
+    app = make_app(sys.argv[:1])
+    from hipmap.ui.main_window import MainWindow
+
+    win = MainWindow(db=db)
+    if kiosk:
+        win.showFullScreen()
+        win.statusBar().showMessage("The guided patient kiosk is not in this version: this is "
+                                    "the clinician window, full screen.")
+    else:
+        win.show()
+    win.offer_recovery()
+    return app.exec()
+
+
+def run_self_test() -> int:
+    """Offscreen: build the window, paint through the real canvas, check, render, exit."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    t0 = time.perf_counter()
+    step = "start"
+    try:
+        with tempfile.TemporaryDirectory(prefix="hipmap-selftest-") as tmp:
+            step = "create the application"
+            from PySide6.QtCore import qInstallMessageHandler
+
+            # the offscreen platform's notices are not failures; keep the output one line
+            qInstallMessageHandler(lambda *_a: None)
+            app = make_app(["hipmap"])
+            from PySide6.QtTest import QTest
+
+            from hipmap.ui.main_window import MainWindow
+
+            settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+            step = "build the main window"
+            win = MainWindow(settings=settings, data_dir=Path(tmp), lazy_chart=False,
+                             ask_save=lambda: "discard", ask_recover=lambda _p: False,
+                             show_error=lambda t, m: (_ for _ in ()).throw(RuntimeError(m)))
+            win.resize(1280, 800)
+            win.show()
+            QTest.qWaitForWindowExposed(win)
+            app.processEvents()
+            step = "paint a stroke on the back view"
+            rid = "right.posterior_thigh"
+            geom = win.atlas.view("back").regions[rid].geom
+            pt = geom.representative_point()
+            canvas = win.canvas
+            vp = canvas.viewport()
+            pts = [canvas.viewport_point("back", pt.x, pt.y + dy) for dy in range(-40, 41, 8)]
+            QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                             pts[0])
+            for p in pts[1:]:
+                QTest.mouseMove(vp, p)
+            QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                               pts[-1])
+            app.processEvents()
+            step = "check the assessment"
+            a = win.model.assessment()
+            if len(win.model.marks) != 1:
+                raise RuntimeError(f"expected 1 stroke in the model, found {len(win.model.marks)}")
+            regions = [r["id"] for r in a["regions"]]
+            if rid not in regions:
+                raise RuntimeError(f"{rid} not in the assessed regions {regions}")
+            if len(a["ranking"]) != 9:
+                raise RuntimeError("the ranking does not list the nine causes")
+            step = "render the window"
+            out = Path(tmp) / "self-test.png"
+            if not win.grab().save(str(out), "PNG") or out.stat().st_size < 10_000:
+                raise RuntimeError("the window could not be rendered to a PNG")
+            win.stack.setClean()
+            win.close()
+            top = a["ranking"][0]
+            print(f"hipmap self-test OK: painted {rid} on the back view; urgency "
+                  f"{a['urgency']}; top cause {top['cause']} ({top['score']:.2f}); window "
+                  f"rendered {out.stat().st_size // 1024} KB; "
+                  f"{time.perf_counter() - t0:.1f} s")
+        return 0
+    except Exception as exc:  # report one line, exit 1
+        print(f"hipmap self-test FAILED at '{step}': {type(exc).__name__}: {exc}",
+              file=sys.stderr)
+        return 1

@@ -1,0 +1,340 @@
+"""The assessment column: urgency, "ask next", the ranking chart, evidence and sources.
+
+pyqtgraph costs about half a second to import, so it is imported only when the chart is
+built (after the window is first shown), never when this module is imported.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hipmap.core.ids import ANSWERS, CAUSES, SIDES
+from hipmap.knowledge.assessment import headline
+from hipmap.knowledge.base import KnowledgeBase
+
+SHORT_NAMES = {
+    "lumbar_radiculopathy": "Sciatica",
+    "lumbar_spinal_stenosis": "Spinal stenosis",
+    "hip_osteoarthritis": "Hip osteoarthritis",
+    "greater_trochanteric_pain_syndrome": "Trochanteric pain",
+    "piriformis_syndrome": "Piriformis",
+    "proximal_hamstring_tendinopathy": "Hamstring tendon",
+    "thigh_muscle_strain": "Thigh muscle strain",
+    "sacroiliac_joint_pain": "Sacroiliac joint",
+    "meralgia_paresthetica": "Meralgia paresthetica",
+}
+
+URGENCY_STYLE = {  # background, text
+    "emergency": ("#b00020", "#ffffff"),
+    "urgent": ("#e65100", "#ffffff"),
+    "see_clinician": ("#1f5f99", "#ffffff"),
+    "self_care": ("#2e7d32", "#ffffff"),
+}
+BAR = QColor("#9db7d5")
+BAR_SELECTED = QColor("#1d3557")
+
+
+def territory_weights(kb: KnowledgeBase, cause: str) -> dict[str, float]:
+    """A cause's referral territory, P(region painted | cause), on both sides' region ids."""
+    return {f"{side}.{base}": t.p for base, t in kb.causes[cause].territory.items()
+            for side in SIDES}
+
+
+class RankingChart(QWidget):
+    """Horizontal bars, best first, with scores; click a bar to select its cause."""
+
+    clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        import pyqtgraph as pg  # lazy: see the module docstring
+
+        self._pg = pg
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setAccessibleName("Ranking of candidate causes (chart)")
+        self.plot.setMinimumHeight(170)
+        self.plot.setMaximumHeight(280)
+        item = self.plot.getPlotItem()
+        item.setMouseEnabled(x=False, y=False)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.invertY(True)
+        item.setXRange(0, 1.18, padding=0)
+        item.setYRange(-0.6, len(CAUSES) - 0.4, padding=0)
+        item.showGrid(x=True, y=False, alpha=0.25)
+        left = item.getAxis("left")
+        left.setWidth(160)
+        left.setStyle(tickLength=0)
+        left.setTextPen(pg.mkPen("#222"))
+        bottom = item.getAxis("bottom")
+        bottom.setTicks([[(v / 4, f"{v / 4:g}") for v in range(5)]])
+        bottom.setTextPen(pg.mkPen("#555"))
+        bottom.setLabel("score")
+        self.bars = pg.BarGraphItem(x0=[0] * len(CAUSES), y=list(range(len(CAUSES))),
+                                    height=0.68, width=[0] * len(CAUSES), brushes=[BAR] * 9,
+                                    pens=[pg.mkPen(None)] * 9)
+        item.addItem(self.bars)
+        self.texts = []
+        for i in range(len(CAUSES)):
+            t = pg.TextItem("", color="#222", anchor=(0, 0.5))
+            t.setPos(0, i)
+            item.addItem(t)
+            self.texts.append(t)
+        self.order: list[str] = list(CAUSES)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        lay.addWidget(self.plot)
+
+    def set_ranking(self, ranking: list[dict[str, Any]], selected: str | None) -> None:
+        self.order = [r["cause"] for r in ranking]
+        scores = [float(r["score"]) for r in ranking]
+        brushes = [BAR_SELECTED if c == selected else BAR for c in self.order]
+        self.bars.setOpts(width=scores, brushes=brushes)
+        for i, (t, s) in enumerate(zip(self.texts, scores, strict=False)):
+            t.setText(f"{s:.2f}")
+            t.setPos(s + 0.01, i)
+        ticks = [(i, ("▶ " if c == selected else "") + SHORT_NAMES.get(c, c))
+                 for i, c in enumerate(self.order)]
+        self.plot.getPlotItem().getAxis("left").setTicks([ticks])
+
+    def _clicked(self, ev: Any) -> None:
+        vb = self.plot.getPlotItem().getViewBox()
+        pt = vb.mapSceneToView(ev.scenePos())
+        i = round(pt.y())
+        if 0 <= i < len(self.order):
+            self.clicked.emit(self.order[i])
+
+
+class AssessmentPanel(QWidget):
+    """Urgency, ask-next, ranking chart, and the selected cause's evidence."""
+
+    cause_selected = Signal(object)  # str | None
+    territory_toggled = Signal(bool)
+    answer_clicked = Signal(str, object)  # answer id, value
+
+    def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kb = kb
+        self.assessment: dict[str, Any] | None = None
+        self.selected: str | None = None
+        self.chart: RankingChart | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(6)
+
+        self.urgency = QLabel()
+        self.urgency.setWordWrap(True)
+        self.urgency.setAccessibleName("Urgency")
+        self.urgency.setTextFormat(Qt.TextFormat.RichText)
+        self.urgency.setMargin(8)
+        lay.addWidget(self.urgency)
+
+        self.ask_box = QFrame()
+        self.ask_box.setObjectName("askNext")
+        self.ask_box.setStyleSheet("#askNext { background: #fff7d6; border: 1px solid #e0c060;"
+                                   " border-radius: 6px; }")
+        self.ask_layout = QGridLayout(self.ask_box)
+        self.ask_layout.setContentsMargins(8, 6, 8, 6)
+        self.ask_layout.setHorizontalSpacing(6)
+        self.ask_layout.setVerticalSpacing(4)
+        lay.addWidget(self.ask_box)
+
+        title = QLabel("<b>Differential</b> — best first (click a bar to see why)")
+        lay.addWidget(title)
+        self.chart_holder = QVBoxLayout()
+        lay.addLayout(self.chart_holder)
+        self.chart_placeholder = QLabel("Loading chart…")
+        self.chart_placeholder.setMinimumHeight(170)
+        self.chart_holder.addWidget(self.chart_placeholder)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Cause:"))
+        self.cause_combo = QComboBox()
+        self.cause_combo.setAccessibleName("Selected cause: shows its evidence and territory")
+        self.cause_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.cause_combo.addItem("— select a cause —", None)
+        for c in CAUSES:
+            self.cause_combo.addItem(SHORT_NAMES[c], c)
+        self.cause_combo.currentIndexChanged.connect(self._combo_changed)
+        row.addWidget(self.cause_combo, 1)
+        self.territory_check = QCheckBox("Territory on diagram")
+        self.territory_check.setChecked(True)
+        self.territory_check.setAccessibleName("Show the selected cause's referral territory "
+                                               "on the diagram")
+        self.territory_check.toggled.connect(self.territory_toggled)
+        row.addWidget(self.territory_check)
+        lay.addLayout(row)
+
+    # ------------------------------------------------------------------ building
+    def build_chart(self) -> None:
+        if self.chart is not None:
+            return
+        self.chart = RankingChart()
+        self.chart.clicked.connect(self.select)
+        self.chart_holder.replaceWidget(self.chart_placeholder, self.chart)
+        self.chart_placeholder.hide()
+        self.chart_placeholder.deleteLater()
+        if self.assessment is not None:
+            self.chart.set_ranking(self.assessment["ranking"], self.selected)
+
+    # ------------------------------------------------------------------ updates
+    def set_assessment(self, a: dict[str, Any]) -> None:
+        self.assessment = a
+        bg, fg = URGENCY_STYLE[a["urgency"]]
+        reasons = "".join(f"<br><span style='font-size:11px'>{html.escape(r)}</span>"
+                          for r in a.get("urgency_reasons", [])[:2])
+        self.urgency.setText(f"<span style='font-size:15px'><b>{html.escape(headline(a))}"
+                             f"</b></span>{reasons}")
+        self.urgency.setStyleSheet(f"QLabel {{ background: {bg}; color: {fg}; "
+                                   "border-radius: 6px; }")
+        self.urgency.setAccessibleDescription(headline(a))
+        self._fill_ask_next(a)
+        if self.chart is not None:
+            self.chart.set_ranking(a["ranking"], self.selected)
+        if self.selected:
+            self.selected_changed_evidence()
+
+    def _fill_ask_next(self, a: dict[str, Any]) -> None:
+        key = (tuple(q["answer"] for q in a.get("next_questions", [])[:3]),
+               len(a.get("red_flags_not_asked", [])))
+        if key == getattr(self, "_ask_key", None):
+            return
+        self._ask_key = key
+        while self.ask_layout.count():
+            w = self.ask_layout.takeAt(0).widget()
+            if w is not None:
+                w.hide()
+                w.deleteLater()
+        self.ask_buttons: list[QPushButton] = []
+        questions = a.get("next_questions", [])[:3]
+        unasked = len(a.get("red_flags_not_asked", []))
+        head = QLabel("<b>Ask next</b>" + (
+            f" <span style='color:#8a5a00'>· {unasked} red-flag question"
+            f"{'s' if unasked != 1 else ''} not asked yet</span>" if unasked else ""))
+        self.ask_layout.addWidget(head, 0, 0, 1, 3)
+        if not questions:
+            self.ask_layout.addWidget(QLabel("No open questions would change the ranking."),
+                                      1, 0, 1, 3)
+        for i, q in enumerate(questions, start=1):
+            aid = q["answer"]
+            text = ANSWERS[aid][2]
+            label = QLabel(text)
+            label.setWordWrap(True)
+            label.setToolTip(q.get("why", ""))
+            self.ask_layout.addWidget(label, i, 0)
+            for col, (word, value) in enumerate((("Yes", True), ("No", False)), start=1):
+                if ANSWERS[aid][0] != "bool":
+                    continue
+                b = QPushButton(word)
+                b.setMaximumWidth(48)
+                b.setAccessibleName(f"{word}: {text}")
+                b.setToolTip(q.get("why", ""))
+                b.clicked.connect(lambda _c=False, aa=aid, v=value: self.answer_clicked.emit(aa, v))
+                self.ask_layout.addWidget(b, i, col)
+                self.ask_buttons.append(b)
+        self.ask_layout.setColumnStretch(0, 1)
+        if self.ask_box.isVisible():
+            for k in range(self.ask_layout.count()):
+                w = self.ask_layout.itemAt(k).widget()
+                if w is not None:
+                    w.show()
+
+    # ------------------------------------------------------------------ selection
+    def select(self, cause: str | None) -> None:
+        self.selected = cause
+        idx = self.cause_combo.findData(cause) if cause else 0
+        if self.cause_combo.currentIndex() != idx:
+            self.cause_combo.blockSignals(True)
+            self.cause_combo.setCurrentIndex(idx)
+            self.cause_combo.blockSignals(False)
+        if self.chart is not None and self.assessment is not None:
+            self.chart.set_ranking(self.assessment["ranking"], cause)
+        self.cause_selected.emit(cause)
+
+    def _combo_changed(self, _i: int) -> None:
+        self.select(self.cause_combo.currentData())
+
+    def selected_changed_evidence(self) -> None:
+        self.cause_selected.emit(self.selected)
+
+    def evidence_html(self, cause: str) -> str:
+        """The matcher's sentences for one cause, with numbered sources."""
+        kb = self.kb
+        c = kb.causes[cause]
+        entry = None
+        rank = None
+        if self.assessment is not None:
+            for i, r in enumerate(self.assessment["ranking"], start=1):
+                if r["cause"] == cause:
+                    entry, rank = r, i
+        refs: dict[str, int] = {}
+
+        def cite(ids: list[str]) -> str:
+            nums = []
+            for s in ids:
+                refs.setdefault(s, len(refs) + 1)
+                nums.append(str(refs[s]))
+            return f" <span style='color:#666'>[{', '.join(nums)}]</span>" if nums else ""
+
+        parts = [f"<h3 style='margin:0'>{html.escape(c.name)}</h3>",
+                 f"<p style='margin-top:4px'>{html.escape(c.plain_summary)}</p>"]
+        if entry is not None:
+            parts.append(f"<p><b>Score {entry['score']:.2f}</b> — rank {rank} of "
+                         f"{len(CAUSES)}. Blue on the diagram: where this cause usually "
+                         "hurts (darker = more often).</p>")
+            parts.append("<p style='margin-bottom:2px'><b>What moved the score</b></p>"
+                         "<table cellspacing='0' cellpadding='2'>")
+            for ev in entry.get("evidence", []):
+                eff = float(ev.get("effect", 0))
+                arrow, col = ("▲", "#1b7a3a") if eff > 0 else ("▼", "#b00020")
+                parts.append(
+                    f"<tr><td valign='top' style='color:{col}; white-space:nowrap'>"
+                    f"{arrow} {eff:+.2f}</td><td>{html.escape(ev.get('text', ''))}"
+                    f"{cite(list(ev.get('sources', [])))}</td></tr>")
+            parts.append("</table>")
+        for _base, t in c.territory.items():
+            for s in t.source:
+                refs.setdefault(s, len(refs) + 1)
+        if refs:
+            parts.append("<p style='margin-bottom:2px'><b>Sources</b></p><ol style="
+                         "'margin-top:0; margin-left:-20px'>")
+            for sid in refs:
+                src = kb.sources.get(sid)
+                if src is None:
+                    parts.append(f"<li>{html.escape(sid)}</li>")
+                    continue
+                mark = "" if src.verified else \
+                    " <b style='color:#b00020'>[UNVERIFIED]</b>"
+                link = (f" <a href='{html.escape(src.url)}'>link</a>"
+                        if src.url.startswith("http") else "")
+                parts.append(f"<li>{html.escape(src.citation)}{link}{mark}</li>")
+            parts.append("</ol>")
+        return "".join(parts)
+
+
+class EvidenceView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenExternalLinks(True)
+        self.setAccessibleName("Evidence for the selected cause")
+        self.setPlaceholderText("Select a cause (click its bar or choose it above) to see "
+                                "the evidence for and against it, its sources and its "
+                                "referral territory on the diagram.")

@@ -1,0 +1,695 @@
+"""The body-map canvas: a QGraphicsView with one item group per diagram view.
+
+Per pointer move the canvas only extends the live path item (no geometry, no assessment);
+the finished stroke becomes one ``AddMarks`` edit. Committed marks of a view are painted by a
+single cached layer item, so a live stroke repaints over pixmaps, not over 500 paths.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from hipmap.core.document import Mark, RegionMark, Stroke
+from hipmap.core.ids import BASE_REGIONS, split_region
+from hipmap.drawing import AddMarks, Change, ReplaceMarks
+from hipmap.geometry.atlas import Atlas, ViewAtlas, load_atlas
+from hipmap.geometry.coverage import erase, stroke_polygon
+from hipmap.ui.commands import Editor
+from hipmap.ui.diagram import ViewPainter, intensity_color, paint_mark_path
+from hipmap.ui.tools import ToolState
+
+GAP = 50.0
+VIEW_MODES: dict[str, tuple[str, ...]] = {
+    "front_back": ("front", "back"),
+    "sides": ("right_side", "left_side"),
+    "all": ("front", "back", "right_side", "left_side"),
+}
+MODE_NAMES = {"front_back": "Front && back", "sides": "Sides", "all": "All four"}
+HIGHLIGHT = QColor("#1d3557")
+MIN_STEP = 0.75  # diagram units between recorded points
+
+
+def short_region_name(base: str) -> str:
+    return BASE_REGIONS[base].split(" (")[0]
+
+
+def stroke_path(points: Sequence[tuple[float, float]], width: float) -> QPainterPath:
+    """The painted area of a stroke as Qt draws it (round caps and joins)."""
+    if len(points) == 1 or all(p == points[0] for p in points):
+        path = QPainterPath()
+        x, y = points[0]
+        path.addEllipse(QPointF(x, y), width / 2, width / 2)
+        return path
+    line = QPainterPath()
+    line.addPolygon(QPolygonF([QPointF(x, y) for x, y in points]))  # open polyline
+    stroker = QPainterPathStroker()
+    stroker.setWidth(width)
+    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return stroker.createStroke(line)  # winding fill: overlaps are painted once
+
+
+class _Item(QGraphicsItem):
+    def __init__(self, rect: QRectF, parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self._rect = rect
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+
+class BodyItem(_Item):
+    """The body, region lines, landmarks and the atlas' RIGHT/LEFT labels (cached)."""
+
+    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
+        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
+        self.vp = vp
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
+        self.vp.paint_body(p)
+        self.vp.paint_labels(p)
+
+
+class TerritoryItem(_Item):
+    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
+        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
+        self.vp = vp
+        self.weights: dict[str, float] = {}
+
+    def set_weights(self, weights: Mapping[str, float]) -> None:
+        self.weights = {r: w for r, w in weights.items() if r in self.vp.regions}
+        self.setVisible(bool(self.weights))
+        self.update()
+
+    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.vp.paint_territory(p, self.weights)
+
+
+class MarksLayer(_Item):
+    """All committed marks of one view, painted in drawing order and clipped to the body."""
+
+    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
+        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
+        self.vp = vp
+        self.paths: dict[int, tuple[QPainterPath, float, str | None]] = {}
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def add(self, mid: int, mark: Mark) -> bool:
+        if isinstance(mark, Stroke):
+            if mark.view != self.vp.view.name:
+                return False
+            path = stroke_path(mark.points, mark.width)
+        else:
+            path = self.vp.regions.get(mark.region)
+            if path is None:
+                return False
+        self.paths[mid] = (path, mark.intensity, mark.quality)
+        return True
+
+    def remove(self, mid: int) -> bool:
+        return self.paths.pop(mid, None) is not None
+
+    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
+        if not self.paths:
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setClipPath(self.vp.outline)
+        for mid in sorted(self.paths):
+            path, intensity, quality = self.paths[mid]
+            paint_mark_path(p, path, intensity, quality)
+
+
+class OverlayItem(_Item):
+    """Covered regions outlined and named; the dermatome layer when switched on."""
+
+    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
+        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
+        self.vp = vp
+        self.covered: dict[str, float] = {}
+        self.dermatomes = False
+        self.anchors = {rid: a.geom.representative_point() for rid, a in vp.view.regions.items()}
+
+    def set_state(self, covered: Mapping[str, float], dermatomes: bool) -> None:
+        covered = {r: c for r, c in covered.items() if r in self.vp.regions}
+        if covered != self.covered or dermatomes != self.dermatomes:
+            self.covered = dict(covered)
+            self.dermatomes = dermatomes
+            self.update()
+
+    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.dermatomes:
+            self.vp.paint_dermatomes(p)
+        if not self.covered:
+            return
+        self.vp.paint_highlights(p, {r: HIGHLIGHT for r in self.covered}, width=2.0)
+
+
+class ViewGroup(_Item):
+    """One diagram view: body, territory, marks, overlay, live stroke; local = view coords."""
+
+    def __init__(self, va: ViewAtlas) -> None:
+        super().__init__(QRectF(0, 0, va.width, va.height))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.view = va
+        self.vp = ViewPainter(va)
+        self.body = BodyItem(self.vp, self)
+        self.territory = TerritoryItem(self.vp, self)
+        self.territory.setVisible(False)
+        self.territory.setOpacity(0.75)
+        self.marks = MarksLayer(self.vp, self)
+        self.overlay = OverlayItem(self.vp, self)
+
+    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
+        pass
+
+
+class BodyCanvas(QGraphicsView):
+    """Paint with mouse, touch or pen; pinch, wheel or keys to zoom; middle-drag to pan."""
+
+    mode_changed = Signal(str)
+    zoom_changed = Signal(float)
+    message = Signal(str)
+
+    def __init__(self, editor: Editor, tools: ToolState, atlas: Atlas | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.tools = tools
+        self.atlas = atlas or load_atlas()
+        self.setAccessibleName("Body map: paint where it hurts")
+        self.setAccessibleDescription(
+            "Drawing area. Use the region list beside it to mark regions with the keyboard.")
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.scene().setBackgroundBrush(QColor("#fbfaf8"))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        self.viewport().installEventFilter(self)
+        self.setMouseTracking(True)
+        self.groups: dict[str, ViewGroup] = {}
+        for name, va in self.atlas.views.items():
+            g = ViewGroup(va)
+            self.scene().addItem(g)
+            self.groups[name] = g
+        self.live = QGraphicsPathItem()
+        self.live.setZValue(10)
+        self.live.setVisible(False)
+        self.scene().addItem(self.live)
+        self.mode = ""
+        self.dermatomes = False
+        self.active_view = "back"
+        self._auto_fit = True
+        self._fit_scale = 1.0
+        # live-stroke state
+        self._group: ViewGroup | None = None
+        self._points: list[tuple[float, float]] = []
+        self._path = QPainterPath()
+        self._inv = QTransform()
+        self._origin = QPointF()
+        self._pan_from: QPoint | None = None
+        self._space = False
+        self._pinch: tuple[float, QPointF] | None = None
+        self._rebuild_marks()
+        editor.model.subscribe(self._on_change)
+        self.set_mode("front_back")
+
+    # ------------------------------------------------------------------ layout
+    def set_mode(self, mode: str) -> None:
+        if mode not in VIEW_MODES or mode == self.mode:
+            return
+        self.mode = mode
+        x = 0.0
+        shown = VIEW_MODES[mode]
+        for name, g in self.groups.items():
+            g.setVisible(name in shown)
+        for name in shown:
+            g = self.groups[name]
+            g.setPos(x, 0)
+            x += g.view.width + GAP
+        rect = QRectF(-GAP / 2, -10, x, 1020)
+        self.scene().setSceneRect(rect)
+        if self.active_view not in shown:
+            self.active_view = shown[-1] if mode == "front_back" else shown[0]
+        self._auto_fit = True
+        self.fit()
+        self.mode_changed.emit(mode)
+
+    def visible_views(self) -> tuple[str, ...]:
+        return VIEW_MODES[self.mode]
+
+    def fit(self) -> None:
+        self._auto_fit = True
+        self.fitInView(self.scene().sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fit_scale = self.transform().m11()
+        self.zoom_changed.emit(1.0)
+
+    def zoom_factor(self) -> float:
+        return self.transform().m11() / self._fit_scale if self._fit_scale else 1.0
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        current = self.zoom_factor()
+        target = min(max(current * factor, 0.5), 12.0)
+        factor = target / current
+        if abs(factor - 1.0) < 1e-6:
+            return
+        self._auto_fit = False
+        if anchor is not None:
+            before = self.mapToScene(anchor.toPoint())
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+            self.scale(factor, factor)
+            after = self.mapToScene(anchor.toPoint())
+            d = after - before
+            self.translate(d.x(), d.y())
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        else:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+            self.scale(factor, factor)
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.zoom_changed.emit(self.zoom_factor())
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if self._auto_fit:
+            self.fit()
+
+    def set_dermatomes(self, on: bool) -> None:
+        self.dermatomes = on
+        self._update_overlay()
+
+    def set_territory(self, weights: Mapping[str, float]) -> None:
+        for g in self.groups.values():
+            g.territory.set_weights(weights)
+
+    # ------------------------------------------------------------------ model
+    def _rebuild_marks(self) -> None:
+        for g in self.groups.values():
+            g.marks.paths.clear()
+        for mid, mark in self.editor.model.marks.items():
+            for g in self.groups.values():
+                g.marks.add(mid, mark)
+        for g in self.groups.values():
+            g.marks.update()
+        self._update_overlay()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind == "reset":
+            self._rebuild_marks()
+            return
+        if change.kind != "marks":
+            return
+        dirty: set[str] = set()
+        for mid in change.removed:
+            for name, g in self.groups.items():
+                if g.marks.remove(mid):
+                    dirty.add(name)
+        marks = self.editor.model.marks
+        for mid in change.added:
+            for name, g in self.groups.items():
+                if g.marks.add(mid, marks[mid]):
+                    dirty.add(name)
+        for name in dirty:
+            self.groups[name].marks.update()
+        self._update_overlay()
+
+    def _update_overlay(self) -> None:
+        covered = {rid: c.coverage for rid, c in self.editor.model.coverage.regions().items()
+                   if c.coverage > 0}
+        for g in self.groups.values():
+            g.overlay.set_state(covered, self.dermatomes)
+
+    # ------------------------------------------------------------------ coordinates
+    def group_at(self, scene_pt: QPointF) -> ViewGroup | None:
+        for name in self.visible_views():
+            g = self.groups[name]
+            if g.sceneBoundingRect().contains(scene_pt):
+                return g
+        return None
+
+    def viewport_point(self, view: str, x: float, y: float) -> QPoint:
+        """Where diagram point (x, y) of ``view`` is on the viewport (tests, self-test)."""
+        return self.mapFromScene(self.groups[view].mapToScene(QPointF(x, y)))
+
+    # ------------------------------------------------------------------ painting
+    def begin_stroke(self, pos: QPointF) -> bool:
+        self._inv = self.viewportTransform().inverted()[0]
+        scene_pt = self._inv.map(pos)
+        g = self.group_at(scene_pt)
+        if g is None:
+            return False
+        self._group = g
+        self.active_view = g.view.name
+        self._origin = g.pos()
+        local = scene_pt - self._origin
+        self._points = [(local.x(), local.y())]
+        tool = self.tools.tool
+        if tool == "tap":
+            return True
+        w = self.tools.width
+        if tool == "eraser":
+            pen = QPen(QColor(90, 90, 90, 110), w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                       Qt.PenJoinStyle.RoundJoin)
+        else:
+            pen = QPen(intensity_color(self.tools.intensity, 200), w, Qt.PenStyle.SolidLine,
+                       Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+        self.live.setPen(pen)
+        self._path = QPainterPath(scene_pt)
+        self._path.lineTo(scene_pt + QPointF(0.01, 0))  # a dab shows as a dot
+        self.live.setPath(self._path)
+        self.live.setVisible(True)
+        return True
+
+    def move_stroke(self, pos: QPointF) -> None:
+        """The hot path: map, append, extend the live path. Nothing else."""
+        if self._group is None:
+            return
+        scene_pt = self._inv.map(pos)
+        x, y = scene_pt.x() - self._origin.x(), scene_pt.y() - self._origin.y()
+        lx, ly = self._points[-1]
+        if abs(x - lx) + abs(y - ly) < MIN_STEP:
+            return
+        self._points.append((x, y))
+        if self.tools.tool != "tap":
+            self._path.lineTo(scene_pt)
+            self.live.setPath(self._path)
+
+    def end_stroke(self, pos: QPointF | None = None) -> None:
+        if self._group is None:
+            return
+        if pos is not None:
+            self.move_stroke(pos)
+        g, points = self._group, self._points
+        self._group, self._points = None, []
+        self.live.setVisible(False)
+        self.live.setPath(QPainterPath())
+        tool = self.tools.tool
+        view = g.view.name
+        pts = tuple((round(x, 1), round(y, 1)) for x, y in points)
+        if tool == "brush":
+            stroke = Stroke(view=view, points=pts, width=float(self.tools.width),
+                            intensity=float(self.tools.intensity), quality=self.tools.quality)
+            self.editor.push(AddMarks("Stroke", [stroke]))
+        elif tool == "eraser":
+            self.erase(view, pts, float(self.tools.width))
+        elif tool == "tap":
+            self.tap(view, *pts[-1])
+
+    def cancel_stroke(self) -> None:
+        self._group, self._points = None, []
+        self.live.setVisible(False)
+
+    def erase(self, view: str, points: Sequence[tuple[float, float]], width: float) -> bool:
+        eraser = stroke_polygon(points, width)
+        model = self.editor.model
+        remove: list[int] = []
+        add: list[Stroke] = []
+        for mid in model.stroke_ids(view):
+            stroke = model.marks[mid]
+            assert isinstance(stroke, Stroke)
+            pieces = erase(stroke, eraser)
+            if pieces != [stroke]:
+                remove.append(mid)
+                add.extend(pieces)
+        if not remove:
+            return False
+        self.editor.push(ReplaceMarks("Erase", remove=remove, add=list(add)))
+        return True
+
+    def tap(self, view: str, x: float, y: float) -> str | None:
+        rid = self.groups[view].view.region_at(x, y)
+        if rid is None:
+            self.message.emit("Tap inside the body outline to fill a region.")
+            return None
+        model = self.editor.model
+        existing = [i for i, m in model.marks.items()
+                    if isinstance(m, RegionMark) and m.region == rid]
+        name = short_region_name(split_region(rid)[1])
+        if existing:
+            from hipmap.drawing import RemoveMarks
+
+            self.editor.push(RemoveMarks(f"Empty {name}", ids=existing))
+        else:
+            mark = RegionMark(region=rid, intensity=float(self.tools.intensity),
+                              quality=self.tools.quality)
+            self.editor.push(AddMarks(f"Fill {name}", [mark]))
+        return rid
+
+    # ------------------------------------------------------------------ mouse
+    def mousePressEvent(self, ev: QMouseEvent) -> None:
+        if ev.button() == Qt.MouseButton.MiddleButton or (
+                ev.button() == Qt.MouseButton.LeftButton and self._space):
+            self._pan_from = ev.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            ev.accept()
+            return
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.begin_stroke(ev.position())
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            d = ev.position().toPoint() - self._pan_from
+            self._pan_from = ev.position().toPoint()
+            self.pan_by(-d.x(), -d.y())
+            return
+        if self._group is not None:
+            self.move_stroke(ev.position())
+
+    def mouseReleaseEvent(self, ev: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            return
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.end_stroke(ev.position())
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self._auto_fit = False
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + round(dx))
+        v.setValue(v.value() + round(dy))
+
+    def wheelEvent(self, ev: QWheelEvent) -> None:
+        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            super().wheelEvent(ev)  # shift+wheel scrolls
+            return
+        dy = ev.angleDelta().y() or ev.pixelDelta().y()
+        if dy:
+            self.zoom_by(1.0015 ** dy, ev.position())
+        ev.accept()
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        key = ev.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        elif key == Qt.Key.Key_Space and not ev.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        elif key == Qt.Key.Key_Escape and self._group is not None:
+            self.cancel_stroke()
+        else:
+            super().keyPressEvent(ev)
+
+    def keyReleaseEvent(self, ev: QKeyEvent) -> None:
+        if ev.key() == Qt.Key.Key_Space and not ev.isAutoRepeat():
+            self._space = False
+            self.viewport().unsetCursor()
+        else:
+            super().keyReleaseEvent(ev)
+
+    # ------------------------------------------------------------------ touch, pen, gestures
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        """Touch, pen and native gestures on the viewport (installed on the viewport:
+        QGraphicsView would otherwise hand them to the scene or turn them into mice)."""
+        if obj is self.viewport() and self._pointer_event(ev):
+            return True
+        return super().eventFilter(obj, ev)
+
+    def _pointer_event(self, ev: QEvent) -> bool:
+        t = ev.type()
+        if t in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
+                 QEvent.Type.TouchCancel):
+            self._touch(ev)
+            ev.accept()
+            return True
+        if t in (QEvent.Type.TabletPress, QEvent.Type.TabletMove, QEvent.Type.TabletRelease):
+            pos = ev.position()  # type: ignore[attr-defined]
+            if t == QEvent.Type.TabletPress:
+                self.begin_stroke(pos)
+            elif t == QEvent.Type.TabletMove:
+                self.move_stroke(pos)
+            else:
+                self.end_stroke(pos)
+            ev.accept()
+            return True
+        if t == QEvent.Type.NativeGesture and \
+                ev.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:  # type: ignore
+            self.zoom_by(1.0 + ev.value(), ev.position())  # type: ignore[attr-defined]
+            return True
+        return False
+
+    def _touch(self, ev: QEvent) -> None:
+        pts = ev.points()  # type: ignore[attr-defined]
+        t = ev.type()
+        if t == QEvent.Type.TouchCancel:
+            self.cancel_stroke()
+            self._pinch = None
+            return
+        if len(pts) >= 2:
+            if self._group is not None:
+                self.cancel_stroke()  # a second finger turns the stroke into a pinch
+            a, b = pts[0].position(), pts[1].position()
+            dist = math.hypot(a.x() - b.x(), a.y() - b.y())
+            center = (a + b) / 2
+            if self._pinch is not None and self._pinch[0] > 0:
+                last_dist, last_center = self._pinch
+                if dist > 0:
+                    self.zoom_by(dist / last_dist, center)
+                d = center - last_center
+                self.pan_by(-d.x(), -d.y())
+            self._pinch = (dist, center)
+            if t == QEvent.Type.TouchEnd:
+                self._pinch = None
+            return
+        if self._pinch is not None:  # lifting one finger after a pinch does not paint
+            if t == QEvent.Type.TouchEnd:
+                self._pinch = None
+            return
+        pos = pts[0].position()
+        if t == QEvent.Type.TouchBegin:
+            self.begin_stroke(pos)
+        elif t == QEvent.Type.TouchUpdate:
+            self.move_stroke(pos)
+        else:
+            self.end_stroke(pos)
+
+    # ------------------------------------------------------------------ fixed side labels
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.viewport().update()  # the pinned labels do not scroll with the scene
+
+    def drawForeground(self, p: QPainter, _rect: QRectF) -> None:
+        vp_rect = QRectF(self.viewport().rect())
+        p.save()
+        p.resetTransform()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._draw_region_names(p, vp_rect)
+        self._draw_side_pins(p, vp_rect)
+        p.restore()
+
+    def _draw_region_names(self, p: QPainter, vp_rect: QRectF) -> None:
+        """Names of the painted regions, at a readable fixed size whatever the zoom."""
+        font = QFont("DejaVu Sans")
+        font.setPixelSize(11)
+        font.setBold(True)
+        p.setFont(font)
+        fm = QFontMetricsF(font)
+        taken: list[QRectF] = []
+        for name in self.visible_views():  # the atlas' own labels stay readable
+            g = self.groups[name]
+            for lab in g.view.labels:
+                size = float(lab.get("size", 20))
+                c = QPointF(self.mapFromScene(g.mapToScene(QPointF(float(lab["x"]),
+                                                                   float(lab["y"]) - size / 3))))
+                k = self.transform().m11()
+                w = size * 0.7 * len(str(lab["text"])) * k
+                taken.append(QRectF(c.x() - w / 2, c.y() - size * k / 2, w, size * k))
+        for name in self.visible_views():
+            g = self.groups[name]
+            for rid in sorted(g.overlay.covered, key=lambda r: g.overlay.anchors[r].y):
+                anchor = g.overlay.anchors[rid]
+                c = QPointF(self.mapFromScene(g.mapToScene(QPointF(anchor.x, anchor.y))))
+                if not vp_rect.contains(c):
+                    continue
+                text = short_region_name(split_region(rid)[1])
+                w = fm.horizontalAdvance(text) + 8
+                r = QRectF(c.x() - w / 2, c.y() - 8, w, 16)
+                for _ in range(6):
+                    hit = next((t for t in taken if t.intersects(r)), None)
+                    if hit is None:
+                        break
+                    r.moveTop(hit.bottom() + 2)
+                taken.append(r)
+                p.setPen(QPen(QColor(29, 53, 87, 160), 0.8))
+                p.setBrush(QColor(255, 255, 255, 225))
+                p.drawRoundedRect(r, 4, 4)
+                p.setPen(HIGHLIGHT)
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _draw_side_pins(self, p: QPainter, vp_rect: QRectF) -> None:
+        """Keep the patient's RIGHT/LEFT on screen at any zoom: when a view's own labels
+        are scrolled out of sight, pin them to the edges of the visible part of the view."""
+        font = QFont("DejaVu Sans")
+        font.setPixelSize(13)
+        font.setBold(True)
+        p.setFont(font)
+        fm = QFontMetricsF(font)
+        for name in self.visible_views():
+            g = self.groups[name]
+            r = self.mapFromScene(g.sceneBoundingRect()).boundingRect()
+            vis = QRectF(r).intersected(vp_rect)
+            if vis.width() < 40 or vis.height() < 40:
+                continue
+            labels = [lab for lab in g.view.labels if float(lab.get("size", 20)) >= 20]
+            pts = [QPointF(self.mapFromScene(g.mapToScene(QPointF(float(lab["x"]),
+                                                                  float(lab["y"])))))
+                   for lab in labels]
+            if all(vp_rect.adjusted(20, 12, -20, -12).contains(pt) for pt in pts):
+                continue
+            for lab in labels:
+                text = str(lab["text"])
+                if text in ("RIGHT", "LEFT"):
+                    text = f"patient's {text}"
+                x, y = float(lab["x"]), float(lab["y"])
+                w = fm.horizontalAdvance(text) + 14
+                if y < 100:  # the title
+                    text = text.split(" — ")[0]
+                    w = fm.horizontalAdvance(text) + 14
+                    box = QRectF(vis.center().x() - w / 2, vis.top() + 6, w, 22)
+                elif x < g.view.width / 2:
+                    box = QRectF(vis.left() + 6, vis.center().y() - 11, w, 22)
+                else:
+                    box = QRectF(vis.right() - 6 - w, vis.center().y() - 11, w, 22)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(29, 53, 87, 225))
+                p.drawRoundedRect(box, 6, 6)
+                p.setPen(QColor("white"))
+                p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

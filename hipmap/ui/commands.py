@@ -1,0 +1,63 @@
+"""Undo/redo: each :class:`hipmap.drawing.Edit` wrapped in a ``QUndoCommand``.
+
+The command only calls the edit's plain ``do``/``undo`` on the model; the widgets redraw from
+the model's change notifications. One finished stroke is one command ("Undo Stroke").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from hipmap.drawing import DrawingModel, Edit, SetAnswer, SetPatient
+
+_MERGE_ID = 0x4D41  # consecutive edits of the same answer (typing "58" into Age) merge
+
+
+class EditCommand(QUndoCommand):
+    def __init__(self, model: DrawingModel, edit: Edit) -> None:
+        super().__init__(edit.name)
+        self.model = model
+        self.edit = edit
+
+    def redo(self) -> None:
+        self.edit.do(self.model)
+
+    def undo(self) -> None:
+        self.edit.undo(self.model)
+
+    def id(self) -> int:
+        return _MERGE_ID if isinstance(self.edit, SetAnswer | SetPatient) else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditCommand):
+            return False
+        a, b = self.edit, other.edit
+        if isinstance(a, SetAnswer) and isinstance(b, SetAnswer) and a.answer == b.answer \
+                and isinstance(a.value, int | float) and not isinstance(a.value, bool) \
+                and isinstance(b.value, int | float) and not isinstance(b.value, bool):
+            a.value = b.value
+            return True
+        if isinstance(a, SetPatient) and isinstance(b, SetPatient):
+            a.patient = b.patient
+            return True
+        return False
+
+
+class Editor:
+    """The model and its undo stack: every user action goes through :meth:`push`."""
+
+    def __init__(self, model: DrawingModel, stack: QUndoStack | None = None) -> None:
+        self.model = model
+        self.stack = stack or QUndoStack()
+
+    def push(self, edit: Edit) -> None:
+        self.stack.push(EditCommand(self.model, edit))
+
+    def set_answer(self, answer: str, value: Any) -> None:
+        if self.model.answers.get(answer) == value and (value is None or
+                                                         answer in self.model.answers):
+            return
+        label = answer.replace("_", " ")
+        self.push(SetAnswer(f"Answer '{label}'", answer=answer, value=value))

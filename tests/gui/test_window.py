@@ -1,0 +1,327 @@
+"""Files, recovery, questions, red flags, keyboard-only use, settings, About, self-test."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from guihelpers import drag, vertical_line
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from hipmap.core.document import RegionMark
+from hipmap.core.ids import ANSWERS
+
+
+def _paint_sciatica(win) -> None:
+    x, y = win.atlas.view("back").regions["right.posterior_thigh"].geom.representative_point() \
+        .coords[0]
+    win.tools.set(intensity=8, quality="shooting")
+    drag(win.canvas, "back", vertical_line(x, y - 150, y + 250))
+
+
+# ----------------------------------------------------------------------------- files
+
+def test_save_and_open_round_trip(make_window, tmp_path, dialogs):
+    win = make_window()
+    _paint_sciatica(win)
+    win.editor.set_answer("worse_sitting", True)
+    win.editor.set_answer("duration_days", 30)
+    win.patient_header.pid.setText("P-0042")
+    win.patient_header.pid.editingFinished.emit()
+    assert win.isWindowModified()
+
+    assert win.save_as(str(tmp_path / "visit"))
+    path = tmp_path / "visit.hipmap.json"
+    assert path.is_file() and not win.isWindowModified()
+    assert "visit.hipmap.json" in win.windowTitle()
+    data = json.loads(path.read_text())
+    assert data["format"] == "hipmap.drawing/1" and data["patient"] == {"id": "P-0042"}
+
+    other = make_window()
+    assert other.open_file(str(path))
+    assert list(other.model.marks.values()) == list(win.model.marks.values())
+    assert other.model.answers == {"worse_sitting": True, "duration_days": 30}
+    assert other.patient_header.pid.text() == "P-0042"
+    assert other.questions.rows["worse_sitting"].buttons[True].isChecked()
+    assert other.model.assessment()["ranking"] == win.model.assessment()["ranking"]
+    assert str(path.resolve()) == other.recent_files()[0]
+    assert not dialogs.errors
+
+
+def test_opening_a_broken_file_shows_one_line_and_keeps_the_drawing(make_window, tmp_path,
+                                                                     dialogs):
+    win = make_window()
+    _paint_sciatica(win)
+    marks = dict(win.model.marks)
+    bad = tmp_path / "bad.hipmap.json"
+    bad.write_text('{"format": "hipmap.drawing/1", "marks": [{"kind": "stroke", "view": "top"}]}')
+    dialogs.save_answer = "discard"
+    assert not win.open_file(str(bad))
+    assert len(dialogs.errors) == 1
+    _title, message = dialogs.errors[0]
+    assert "bad.hipmap.json" in message and "view" in message and "\n" not in message
+    assert win.model.marks == marks
+    assert not win.open_file(str(tmp_path / "missing.hipmap.json"))
+    assert "no such file" in dialogs.errors[-1][1]
+
+
+def test_unsaved_changes_prompt_can_cancel_closing(make_window, dialogs):
+    win = make_window()
+    _paint_sciatica(win)
+    dialogs.save_answer = "cancel"
+    assert not win.close()
+    assert win.isVisible()
+    assert not win.new_document()
+    assert win.model.marks
+    dialogs.save_answer = "discard"
+    assert win.new_document()
+    assert not win.model.marks and not win.isWindowModified()
+
+
+def test_export_png_and_print_to_pdf(make_window, tmp_path):
+    from PySide6.QtGui import QImage
+    from PySide6.QtPrintSupport import QPrinter
+
+    win = make_window()
+    _paint_sciatica(win)
+    png = tmp_path / "out.png"
+    assert win.export_png(str(png))
+    img = QImage(str(png))
+    assert img.width() > 2000 and img.height() > 1000  # all four views and the legend
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "out.pdf"))
+    win.print_to(printer)
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+
+
+# ----------------------------------------------------------------------------- recovery
+
+def test_recovery_after_a_simulated_crash(make_window, tmp_path, dialogs):
+    data = tmp_path / "crashdata"
+    win = make_window(data_dir=data)
+    _paint_sciatica(win)
+    win.editor.set_answer("worse_cough_sneeze", True)
+    win.flush_recovery()
+    recovery = data / "recovery.hipmap.json"
+    assert recovery.is_file()
+    marks = list(win.model.marks.values())
+    # the "crash": the window is never closed properly; a new session starts
+    win.recovery.shutdown()
+
+    dialogs.recover_answer = True
+    again = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
+    assert again.offer_recovery()
+    assert dialogs.recover_asked == [recovery]
+    assert list(again.model.marks.values()) == marks
+    assert again.model.answers == {"worse_cough_sneeze": True}
+    assert "x_hipmap_recovery" not in again.model.extra
+    assert again.isWindowModified()  # recovered work is not saved work
+    assert again.save_as(str(tmp_path / "rescued"))
+    again.flush_recovery()
+    assert not recovery.exists()  # a clean save removes it
+
+
+def test_declined_recovery_is_discarded_and_clean_close_leaves_none(make_window, tmp_path,
+                                                                    dialogs):
+    data = tmp_path / "d"
+    win = make_window(data_dir=data)
+    _paint_sciatica(win)
+    win.flush_recovery()
+    assert (data / "recovery.hipmap.json").is_file()
+    dialogs.recover_answer = False
+    fresh = make_window(data_dir=data, settings_file=tmp_path / "s3.ini")
+    assert not fresh.offer_recovery()
+    assert not fresh.model.marks
+    assert not (data / "recovery.hipmap.json").exists()
+    # undoing back to the saved state removes the recovery file too
+    fresh.tools.set(tool="tap")
+    fresh.canvas.tap("front", *fresh.atlas.view("front").regions["right.groin"].geom
+                     .representative_point().coords[0])
+    fresh.flush_recovery()
+    assert (data / "recovery.hipmap.json").is_file()
+    fresh.act_undo.trigger()
+    fresh.flush_recovery()
+    assert not (data / "recovery.hipmap.json").exists()
+
+
+# ----------------------------------------------------------------------------- answers
+
+def test_red_flag_answer_shows_banner_and_changes_urgency_until_it_changes(make_window, qtbot):
+    win = make_window()
+    _paint_sciatica(win)
+    assert not win.banner.isVisible()
+    assert win.model.assessment()["urgency"] not in ("urgent", "emergency")
+    row = win.questions.rows["bowel_bladder"]
+    qtbot.mouseClick(row.buttons[True], Qt.MouseButton.LeftButton)
+    assert win.model.answers["bowel_bladder"] is True
+    assert win.banner.isVisible()
+    text = win.banner.text.text()
+    assert "RED FLAG" in text and "What to do now" in text and "emergency department" in text
+    assert "EMERGENCY" in win.assessment_panel.urgency.text()
+    assert win.banner.geometry().top() < win.canvas.mapTo(win, win.canvas.rect().topLeft()).y()
+    # still there after more painting and other answers
+    win.editor.set_answer("worse_sitting", True)
+    assert win.banner.isVisible()
+    qtbot.mouseClick(row.buttons[False], Qt.MouseButton.LeftButton)
+    assert not win.banner.isVisible()
+    assert "EMERGENCY" not in win.assessment_panel.urgency.text()
+    win.act_undo.trigger()  # back to "yes"
+    assert win.banner.isVisible()
+
+
+def test_ask_next_is_highlighted_and_answered_in_one_click(make_window, qtbot):
+    win = make_window()
+    _paint_sciatica(win)
+    nxt = win.model.assessment()["next_questions"]
+    first = nxt[0]["answer"]
+    assert win.questions.rows[first].tag.isVisible()
+    buttons = [b for b in win.assessment_panel.ask_buttons
+               if b.isVisible() and b.text() == "Yes"]
+    assert buttons and ANSWERS[first][2] in buttons[0].accessibleName()
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert win.model.answers[first] is True
+    assert win.questions.rows[first].buttons[True].isChecked()
+    assert not win.questions.rows[first].tag.isVisible()
+    assert win.act_undo.text().startswith("Undo Answer")
+
+
+def test_number_answers_merge_into_one_undo_step(make_window):
+    win = make_window()
+    spin = win.questions.rows["age"].spin
+    spin.setFocus()
+    spin.selectAll()
+    QTest.keyClicks(spin, "58")
+    assert win.model.answers["age"] == 58
+    win.act_undo.trigger()
+    assert "age" not in win.model.answers
+
+
+def test_selecting_a_cause_shows_evidence_sources_and_territory(make_window, qtbot):
+    win = make_window()
+    _paint_sciatica(win)
+    top = win.model.assessment()["ranking"][0]
+    win.assessment_panel.cause_combo.setCurrentIndex(
+        win.assessment_panel.cause_combo.findData(top["cause"]))
+    html = win.evidence.toHtml()
+    assert win.tabs.currentWidget() is win.evidence
+    assert top["evidence"][0]["text"].split(";")[0][:30] in win.evidence.toPlainText()
+    assert "Sources" in win.evidence.toPlainText()
+    cause = win.kb.causes[top["cause"]]
+    back = win.canvas.groups["back"].territory
+    assert back.isVisible()
+    for base, t in cause.territory.items():
+        if t.p > 0.05 and f"right.{base}" in back.vp.regions:
+            assert back.weights[f"right.{base}"] == t.p
+            assert back.weights.get(f"left.{base}", t.p) == t.p
+    assert "What moved the score" in html
+    win.assessment_panel.territory_check.setChecked(False)
+    assert not back.isVisible()
+    win.assessment_panel.select(None)
+    assert not back.weights
+
+
+def test_unverified_sources_are_marked(make_window):
+    import html as htmllib
+
+    win = make_window()
+    kb = win.kb
+    for cid in kb.causes:
+        text = win.assessment_panel.evidence_html(cid)
+        for s in kb.sources.values():
+            line = htmllib.escape(s.citation)
+            if line in text:
+                after = text.split(line, 1)[1].split("</li>", 1)[0]
+                assert ("[UNVERIFIED]" in after) == (not s.verified), s.id
+
+
+# ----------------------------------------------------------------------------- keyboard
+
+def test_keyboard_only_flow_region_list_and_answers(make_window):
+    win = make_window()
+    tree = win.region_list.tree
+    tree.setFocus()
+    QTest.keyClick(tree, Qt.Key.Key_Home)
+    for _ in range(3):  # the side heading, lower back, sacroiliac -> buttock
+        QTest.keyClick(tree, Qt.Key.Key_Down)
+    rid = win.region_list.current_region()
+    assert rid == "right.buttock"
+    QTest.keyClick(tree, Qt.Key.Key_Space)
+    assert any(isinstance(m, RegionMark) and m.region == rid for m in win.model.marks.values())
+    assert rid in [r["id"] for r in win.model.assessment()["regions"]]
+    # Tab to the intensity box and type a new value
+    spin = win.region_list.intensity
+    spin.setFocus()
+    spin.selectAll()
+    QTest.keyClicks(spin, "9")
+    mark = next(m for m in win.model.marks.values() if isinstance(m, RegionMark))
+    assert mark.intensity == 9
+    combo = win.region_list.quality
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)
+    mark = next(m for m in win.model.marks.values() if isinstance(m, RegionMark))
+    assert mark.quality == "shooting"
+    # untick with Space again
+    tree.setFocus()
+    QTest.keyClick(tree, Qt.Key.Key_Space)
+    assert not win.model.marks
+    # answer a question with the keyboard
+    yes = win.questions.rows["worse_lying_on_side"].buttons[True]
+    yes.setFocus()
+    QTest.keyClick(yes, Qt.Key.Key_Space)
+    assert win.model.answers["worse_lying_on_side"] is True
+    # every control of the main flow has an accessible name
+    for w in (win.canvas, tree, spin, combo, yes, win.assessment_panel.cause_combo,
+              win.patient_header.pid, *win.tools_panel.tool_buttons.values()):
+        assert w.accessibleName()
+
+
+def test_tool_shortcuts(make_window):
+    win = make_window()
+    win.canvas.setFocus()
+    QTest.keyClick(win.canvas, Qt.Key.Key_E)
+    assert win.tools.tool == "eraser"
+    QTest.keyClick(win.canvas, Qt.Key.Key_T)
+    assert win.tools.tool == "tap" and win.tools_panel.tool_buttons["tap"].isChecked()
+    QTest.keyClick(win.canvas, Qt.Key.Key_B)
+    assert win.tools.tool == "brush"
+
+
+# ----------------------------------------------------------------------------- settings, about
+
+def test_layout_and_view_are_remembered(make_window, tmp_path):
+    ini = tmp_path / "remember.ini"
+    win = make_window(size=(1100, 760), settings_file=ini)
+    win.canvas.set_mode("sides")
+    win.dermatome_check.setChecked(True)
+    win.close()
+    again = make_window(size=(640, 480), settings_file=ini)
+    again.resize(again.size())  # restoreGeometry happened in __init__; resize() in the
+    assert again.canvas.mode == "sides"  # factory is the test's, so check the saved keys
+    assert again.dermatome_check.isChecked()
+    from PySide6.QtCore import QSettings
+
+    assert QSettings(str(ini), QSettings.Format.IniFormat).value("window/geometry") is not None
+
+
+def test_about_names_version_licence_disclaimer_and_knowledge(make_window):
+    import hipmap
+
+    win = make_window()
+    text = win.about_text()
+    assert hipmap.__version__ in text and "MIT" in text
+    assert "does not diagnose" in text
+    assert win.kb.version in text
+    assert win.kb.sources["lesher2008"].citation[:30] in text
+
+
+def test_self_test_command_exits_zero():
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    r = subprocess.run([sys.executable, "-m", "hipmap", "--self-test"], capture_output=True,
+                       text=True, timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
+    assert r.returncode == 0, r.stderr
+    assert "self-test OK" in r.stdout and "right.posterior_thigh" in r.stdout
