@@ -719,14 +719,30 @@ def conform(*layers: dict) -> None:
             layer[k] = as_area(shapely.snap(layer[k], pts, 0.01))
 
 
+SLIM = 0.1  # coverage_simplify tolerance in diagram units: invisible even zoomed in
+
+
+def slim(layer: dict) -> None:
+    """Drop vertices the eye cannot see, keeping shared edges shared (in place)."""
+    keys = list(layer)
+    simple = shapely.coverage_simplify([layer[k] for k in keys], SLIM)
+    for k, g in zip(keys, simple, strict=True):
+        layer[k] = as_area(shapely.set_precision(g, GRID))
+
+
 def finish(view, width, title, outline, regions, unassigned, derms, landmarks, labels) -> dict:
     both = {**regions, **{"@" + k: g for k, g in unassigned.items()}}
     repair(both)
     conform(both)
+    slim(both)
+    outline = as_area(shapely.union_all(list(both.values()), grid_size=GRID))
     regions = {k: g for k, g in both.items() if not k.startswith("@")}
     unassigned = {k[1:]: g for k, g in both.items() if k.startswith("@")}
     repair(derms)
     conform(derms)
+    slim(derms)
+    derms = {k: as_area(shapely.intersection(g, outline, grid_size=GRID))
+             for k, g in derms.items()}
     missing = [r for r in regions if regions[r].is_empty]
     if missing:
         raise RuntimeError(f"{view}: empty regions {missing}")
@@ -780,7 +796,7 @@ def main() -> None:
     atlas = build()
     atlas_path = ROOT / "assets" / "atlas" / "atlas.json"
     atlas_path.parent.mkdir(parents=True, exist_ok=True)
-    atlas_path.write_text(json.dumps(atlas, indent=1, ensure_ascii=False) + "\n",
+    atlas_path.write_text(json.dumps(atlas, separators=(",", ":"), ensure_ascii=False) + "\n",
                           encoding="utf-8")
     # reload so the SVG is produced from exactly what was written (as the test does)
     atlas = json.loads(atlas_path.read_text(encoding="utf-8"))

@@ -103,8 +103,11 @@ class ViewPainter:
                 p.drawPath(path)
         p.setPen(QPen(LANDMARK, 1.4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         p.setBrush(Qt.BrushStyle.NoBrush)
+        p.save()
+        p.setClipPath(self.outline, Qt.ClipOperation.IntersectClip)  # landmarks stay inside
         for path in self.landmarks:
             p.drawPath(path)
+        p.restore()
         p.setPen(QPen(OUTLINE, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                       Qt.PenJoinStyle.RoundJoin))
         p.drawPath(self.outline)
