@@ -161,7 +161,8 @@ class AssessmentPanel(QWidget):
         lay.addWidget(title)
         self.chart_holder = QVBoxLayout()
         lay.addLayout(self.chart_holder)
-        self.chart_placeholder = QLabel("Loading chart…")
+        self.chart_placeholder = QLabel()  # the ranking as text until the chart has loaded
+        self.chart_placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.chart_placeholder.setMinimumHeight(170)
         self.chart_holder.addWidget(self.chart_placeholder)
 
@@ -209,6 +210,10 @@ class AssessmentPanel(QWidget):
         self._fill_ask_next(a)
         if self.chart is not None:
             self.chart.set_ranking(a["ranking"], self.selected)
+        else:
+            self.chart_placeholder.setText("<br>".join(
+                f"{html.escape(SHORT_NAMES[r['cause']])} {r['score']:.2f}"
+                for r in a["ranking"]))
         if self.selected:
             self.selected_changed_evidence()
 

@@ -9,7 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSettings, QSize, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QRectF,
+    QSettings,
+    QSize,
+    QStandardPaths,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -96,8 +105,14 @@ class MainWindow(QMainWindow):
         self.canvas.setFocus()
         if not lazy_chart:
             self.assessment_panel.build_chart()
-        else:
-            QTimer.singleShot(0, self.assessment_panel.build_chart)
+        else:  # pyqtgraph costs ~0.25 s to import: load it once the first frame is on screen
+            self.canvas.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.Paint and obj is self.canvas.viewport():
+            obj.removeEventFilter(self)
+            QTimer.singleShot(30, self.assessment_panel.build_chart)
+        return super().eventFilter(obj, ev)
 
     # ================================================================== layout
     def _build_ui(self) -> None:
