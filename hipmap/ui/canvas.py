@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QWidget,
 )
 
@@ -50,6 +51,7 @@ VIEW_MODES: dict[str, tuple[str, ...]] = {
     "all": ("front", "back", "right_side", "left_side"),
 }
 MODE_NAMES = {"front_back": "Front && back", "sides": "Sides", "all": "All four"}
+MIN_SCALE_FOR_NAMES = 0.55  # screen pixels per diagram unit; below it, hover names regions
 HIGHLIGHT = QColor("#1d3557")
 MIN_STEP = 0.75  # diagram units between recorded points
 
@@ -219,6 +221,8 @@ class BodyCanvas(QGraphicsView):
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.viewport().installEventFilter(self)
         self.setMouseTracking(True)
+        self.viewport().setMouseTracking(True)
+        self._hover_region: str | None = None
         self.groups: dict[str, ViewGroup] = {}
         for name, va in self.atlas.views.items():
             g = ViewGroup(va)
@@ -488,6 +492,26 @@ class BodyCanvas(QGraphicsView):
             return
         if self._group is not None:
             self.move_stroke(ev.position())
+        elif ev.buttons() == Qt.MouseButton.NoButton:
+            self._hover(ev.position(), ev.globalPosition().toPoint())
+
+    def _hover(self, pos: QPointF, global_pos: QPoint) -> None:
+        """Name the region under the pointer (the patient's side first)."""
+        scene_pt = self.mapToScene(pos.toPoint())
+        g = self.group_at(scene_pt)
+        rid = None
+        if g is not None:
+            local = scene_pt - g.pos()
+            rid = g.view.region_at(local.x(), local.y())
+        if rid == self._hover_region:
+            return
+        self._hover_region = rid
+        if rid is None:
+            QToolTip.hideText()
+            return
+        side, base = split_region(rid)
+        QToolTip.showText(global_pos, f"Patient's {side.upper()} {BASE_REGIONS[base]}",
+                          self.viewport())
 
     def mouseReleaseEvent(self, ev: QMouseEvent) -> None:
         if self._pan_from is not None:
@@ -616,7 +640,12 @@ class BodyCanvas(QGraphicsView):
         p.restore()
 
     def _draw_region_names(self, p: QPainter, vp_rect: QRectF) -> None:
-        """Names of the painted regions, at a readable fixed size whatever the zoom."""
+        """Names of the painted regions, at a readable fixed size whatever the zoom — but
+        only when the body is drawn large enough for them not to hide the drawing itself
+        (the region list beside the canvas names them at any size)."""
+        self.names_drawn: list[str] = []
+        if self.transform().m11() < MIN_SCALE_FOR_NAMES:
+            return
         font = QFont("DejaVu Sans")
         font.setPixelSize(11)
         font.setBold(True)
@@ -647,7 +676,11 @@ class BodyCanvas(QGraphicsView):
                     if hit is None:
                         break
                     r.moveTop(hit.bottom() + 2)
+                else:
+                    if any(t.intersects(r) for t in taken):
+                        continue  # no free place nearby: leave it to the region list
                 taken.append(r)
+                self.names_drawn.append(rid)
                 p.setPen(QPen(QColor(29, 53, 87, 160), 0.8))
                 p.setBrush(QColor(255, 255, 255, 225))
                 p.drawRoundedRect(r, 4, 4)

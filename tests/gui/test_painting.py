@@ -195,3 +195,16 @@ def test_view_switcher_and_dermatome_toggle(make_window):
     assert len(win.canvas.visible_views()) == 4
     win.dermatome_check.setChecked(True)
     assert all(g.overlay.dermatomes for g in win.canvas.groups.values())
+
+
+def test_hovering_names_the_region_with_the_patients_side(make_window):
+    from PySide6.QtWidgets import QToolTip
+
+    win = make_window()
+    va = win.atlas.view("back")
+    pt = va.regions["left.posterior_thigh"].geom.representative_point()
+    vp_pt = win.canvas.viewport_point("back", pt.x, pt.y)
+    QTest.mouseMove(win.canvas.viewport(), vp_pt)
+    assert win.canvas._hover_region == "left.posterior_thigh"
+    assert QToolTip.text() == "Patient's LEFT back of the thigh"
+    assert not win.model.marks  # hovering never paints
