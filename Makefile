@@ -4,7 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench assess clean
+BUILD_VENV ?= .venv-build
+
+.PHONY: run test lint bench assess bundle bench-package clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,5 +32,16 @@ assess: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+## Build the desktop bundle and this OS's installer/tarball into dist/ (in its own venv).
+bundle:
+	test -x $(BUILD_VENV)/bin/python || $(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD_VENV)/bin/python -m pip install --quiet '.[package]'
+	$(BUILD_VENV)/bin/python packaging/build.py
+
+## Bundle size, compressed size and frozen start-up vs the venv.
+bench-package: bundle
+	$(BUILD_VENV)/bin/python benchmarks/bench_package.py
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BUILD_VENV) build dist *.egg-info .pytest_cache .ruff_cache

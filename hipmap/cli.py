@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
+        open_path = _drawing_to_open(args_list)
         args = build_parser().parse_args(args_list)
+        args.open_path = open_path
         if args.version:
             import hipmap
 
@@ -100,6 +102,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"hipmap: internal error: {type(exc).__name__}: {exc} "
              "(set HIPMAP_DEBUG=1 for details)")
         return EXIT_FAIL
+
+
+COMMANDS = ("assess", "regions", "causes", "render", "report", "export")
+
+
+def _drawing_to_open(args: list[str]) -> str | None:
+    """``hipmap DRAWING.hipmap.json`` (how file managers open a drawing) opens it in the app.
+    Removes the path from ``args``; a path that does not exist is bad input (exit 2)."""
+    positional = [i for i, a in enumerate(args) if not a.startswith("-")
+                  and (i == 0 or args[i - 1] != "--db")]
+    if not positional or args[positional[0]] in COMMANDS:
+        return None
+    path = args.pop(positional[0])
+    if not os.path.isfile(path):
+        raise InputError(f"no such file (or unknown command; commands: {', '.join(COMMANDS)})",
+                         source=path)
+    return path
 
 
 def _err(line: str) -> None:
@@ -228,7 +247,8 @@ def _gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         _err(f"hipmap: the desktop app is not available in this build ({exc})")
         return EXIT_FAIL
-    return run(kiosk=args.kiosk, db=args.db, self_test=args.self_test)
+    return run(kiosk=args.kiosk, db=args.db, self_test=args.self_test,
+               open_path=getattr(args, "open_path", None))
 
 
 if __name__ == "__main__":

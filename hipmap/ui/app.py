@@ -8,11 +8,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
 
 import hipmap
+from hipmap.paths import assets_dir
 
 ORG = "hipmap"
 APP = "hipmap"
@@ -31,6 +32,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationVersion(hipmap.__version__)
     QGuiApplication.setApplicationDisplayName("hipmap")
     app.setStyle("Fusion")
+    icon = assets_dir() / "icon" / "hipmap.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     font = QFont(app.font())
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
@@ -38,20 +42,39 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run(kiosk: bool = False, db: str | None = None, self_test: bool = False) -> int:
+class _FileOpenFilter(QObject):
+    """macOS delivers a double-clicked document as a QFileOpenEvent, not an argument."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.FileOpen:
+            self.window.open_file(ev.file())  # type: ignore[attr-defined]
+            return True
+        return super().eventFilter(obj, ev)
+
+
+def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
+        open_path: str | None = None) -> int:
     if self_test:
         return run_self_test()
     app = make_app(sys.argv[:1])
     from hipmap.ui.main_window import MainWindow
 
     win = MainWindow(db=db)
+    app.installEventFilter(_FileOpenFilter(win))
     if kiosk:
         win.showFullScreen()
         win.statusBar().showMessage("The guided patient kiosk is not in this version: this is "
                                     "the clinician window, full screen.")
     else:
         win.show()
-    win.offer_recovery()
+    if open_path:
+        win.open_file(open_path)  # a broken file shows one clear message; the app stays open
+    else:
+        win.offer_recovery()
     return app.exec()
 
 

@@ -325,3 +325,31 @@ def test_self_test_command_exits_zero():
                        text=True, timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
     assert r.returncode == 0, r.stderr
     assert "self-test OK" in r.stdout and "right.posterior_thigh" in r.stdout
+
+
+def test_hipmap_with_a_drawing_opens_it(monkeypatch, tmp_path, qtbot):
+    """File managers and the installers run `hipmap DRAWING.hipmap.json`."""
+    from PySide6.QtWidgets import QApplication
+
+    from hipmap.cli import main
+    from hipmap.ui import main_window
+
+    opened = []
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    monkeypatch.setattr(main_window.MainWindow, "show", lambda self: None)
+    real_open = main_window.MainWindow.open_file
+
+    def spy(self, path=None):
+        opened.append((self, path))
+        ok = real_open(self, path)
+        self.stack.setClean()
+        return ok
+
+    monkeypatch.setattr(main_window.MainWindow, "open_file", spy)
+    example = str(Path(__file__).resolve().parents[2] / "examples" / "bursitis.hipmap.json")
+    assert main([example]) == 0
+    win, path = opened[0]
+    assert path == example
+    assert win.model.patient["id"] == "DEMO-04" and win.model.marks
+    win.close()
+    assert main([str(tmp_path / "missing.hipmap.json")]) == 2
