@@ -508,8 +508,21 @@ class MainWindow(QMainWindow):
     def _write_recovery(self) -> None:
         if self.is_modified():
             self.recovery.write(self.model.document(), self.current_path)
+            QTimer.singleShot(500, self._check_recovery)
         else:
             self.recovery.clear()
+
+    def _check_recovery(self) -> None:
+        """Say so, and keep saying so, when the recovery copy cannot be written."""
+        error = self.recovery.last_error
+        if error:
+            self.statusBar().showMessage(
+                f"Warning: the automatic recovery copy could not be saved ({error}). "
+                "Save your drawing with File > Save As somewhere else.")
+            self.statusBar().setStyleSheet("QStatusBar { background: #ffe08a; }")
+        elif self.statusBar().styleSheet():
+            self.statusBar().setStyleSheet("")
+            self.statusBar().clearMessage()
 
     def flush_recovery(self) -> None:
         if self._recovery_timer.isActive():

@@ -7,7 +7,6 @@ can never bring the file back after a clean save or close.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -57,8 +56,12 @@ class Recovery:
     def clear(self) -> None:
         with self._lock:
             self._gen += 1
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 self.path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:  # an unusable data folder must never stop the app
+                self.last_error = str(exc)
 
     def read(self) -> tuple[Document, str | None]:
         """The recovered document and the file it belonged to. Raises InputError."""

@@ -353,3 +353,15 @@ def test_hipmap_with_a_drawing_opens_it(monkeypatch, tmp_path, qtbot):
     assert win.model.patient["id"] == "DEMO-04" and win.model.marks
     win.close()
     assert main([str(tmp_path / "missing.hipmap.json")]) == 2
+
+
+def test_a_recovery_copy_that_cannot_be_written_is_reported(make_window, tmp_path, qtbot):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    win = make_window(data_dir=blocker / "sub")
+    _paint_sciatica(win)
+    win.flush_recovery()
+    assert win.recovery.last_error
+    qtbot.waitUntil(lambda: "could not be saved" in win.statusBar().currentMessage(),
+                    timeout=3000)
+    assert win.model.marks  # the drawing itself is untouched
