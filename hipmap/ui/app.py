@@ -56,10 +56,48 @@ class _FileOpenFilter(QObject):
         return super().eventFilter(obj, ev)
 
 
+#: Debian/Ubuntu packages Qt's X11 (xcb) platform plugin needs (Qt for Python docs).
+XCB_PACKAGES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 "
+                "libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 "
+                "libxcb-xkb1 libxkbcommon-x11-0 libegl1")
+
+
+def missing_display_library() -> str | None:
+    """On Linux/X11, the system library Qt's xcb plugin cannot load, if any.
+
+    Without it Qt aborts with a message that names neither the library nor the fix."""
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform not in ("", "xcb") or (not platform and os.environ.get("WAYLAND_DISPLAY")):
+        return None
+    if not os.environ.get("DISPLAY"):
+        return None
+    import ctypes
+    from pathlib import Path
+
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.is_file():
+        return None  # a frozen or distro build: let Qt decide
+    try:
+        ctypes.CDLL(str(plugin))
+    except OSError as exc:
+        text = str(exc)  # "libxcb-icccm.so.4: cannot open shared object file: ..."
+        return text.split(":")[0].strip() if ".so" in text.split(":")[0] else text
+    return None
+
+
 def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
         open_path: str | None = None) -> int:
     if self_test:
         return run_self_test()
+    missing = missing_display_library()
+    if missing:
+        print(f"hipmap: cannot open a window: the system library {missing} is missing. "
+              f"On Debian/Ubuntu: sudo apt install {XCB_PACKAGES}", file=sys.stderr)
+        return 1
     app = make_app(sys.argv[:1])
     from hipmap.ui.main_window import MainWindow
 

@@ -365,3 +365,22 @@ def test_a_recovery_copy_that_cannot_be_written_is_reported(make_window, tmp_pat
     qtbot.waitUntil(lambda: "could not be saved" in win.statusBar().currentMessage(),
                     timeout=3000)
     assert win.model.marks  # the drawing itself is untouched
+
+
+def test_a_missing_x11_library_is_one_clear_line_not_a_qt_abort(monkeypatch, capsys):
+    import ctypes
+
+    from hipmap.ui import app
+
+    def fail(path):
+        raise OSError("libxcb-icccm.so.4: cannot open shared object file: No such file")
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr(ctypes, "CDLL", fail)
+    assert app.missing_display_library() == "libxcb-icccm.so.4"
+    assert app.run() == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "libxcb-icccm.so.4" in err and "apt install" in err
