@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QRadioButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -52,18 +53,23 @@ class QuestionRow(QFrame):
         self.kind = kind
         self.setObjectName("questionRow")
         self._syncing = False
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 3, 6, 3)
-        lay.setSpacing(6)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 3, 6, 3)
+        outer.setSpacing(2)
+        # the badge sits on its own line so a narrow panel can never squeeze it unreadable
         self.tag = QLabel("ASK NEXT")
         self.tag.setStyleSheet("background:#e0a800; color:#222; font-weight:bold; "
                                "font-size:10px; border-radius:3px; padding:1px 4px;")
+        self.tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.tag.setVisible(False)
+        outer.addWidget(self.tag, 0, Qt.AlignmentFlag.AlignLeft)
+        lay = QHBoxLayout()
+        lay.setSpacing(6)
+        outer.addLayout(lay)
         self.label = QLabel(text)
         self.label.setWordWrap(True)
         self.label.setMinimumWidth(80)
         lay.addWidget(self.label, 1)
-        lay.addWidget(self.tag)
         self.buttons: dict[Any, QRadioButton] = {}
         if kind == "bool":
             self.group = QButtonGroup(self)
