@@ -6,7 +6,7 @@ import pytest
 
 from hipmap.core.document import Document, RegionMark
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, CAUSES, RED_FLAG_ANSWERS
-from hipmap.knowledge.assessment import assess
+from hipmap.knowledge.assessment import assess, headline
 from hipmap.knowledge.base import load_knowledge
 from hipmap.knowledge.red_flags import red_flags, urgency
 
@@ -204,3 +204,13 @@ def test_a_broken_knowledge_file_is_refused_with_its_path_and_key(tmp_path):
     f.write_text(f.read_text().replace('[territory.groin]\np = 0.03', '[territory.groin]\np = 1.5'))
     with pytest.raises(KnowledgeError, match=r"piriformis_syndrome.toml \[territory.groin\]"):
         load_knowledge(str(root))
+
+
+def test_an_empty_drawing_says_nothing_is_recorded_rather_than_giving_a_verdict():
+    a = assess(doc())
+    assert a["urgency"] == "self_care"
+    assert "Nothing has been painted or answered yet" in a["urgency_reasons"][0]
+    assert a["nothing_recorded"] and headline(a) == "Nothing recorded yet"
+    b = assess(doc(["right.groin"]))
+    assert "No red flag" in b["urgency_reasons"][0]
+    assert not b["nothing_recorded"] and headline(b).startswith("Conservative self-care")

@@ -26,7 +26,8 @@ def assess(doc: Document, coverage: Coverage | None = None,
     ranked = rank(features, kb)
     answers = features.answers
     flags = red_flags(answers, kb)
-    level, reasons = urgency(answers, flags)
+    recorded = bool(doc.marks or answers)
+    level, reasons = urgency(answers, flags, anything_recorded=recorded)
     questions = next_questions(ranked, features, kb)
     unasked = unanswered_red_flag_questions(answers)
     # Pain down both legs below the knee is a cauda equina warning sign (NICE CKS: bilateral
@@ -41,6 +42,7 @@ def assess(doc: Document, coverage: Coverage | None = None,
         "format": FORMAT,
         "urgency": level,
         "urgency_reasons": reasons,
+        "nothing_recorded": not recorded,
         "red_flags": [f.to_json() for f in flags],
         "regions": [{"id": r, "coverage": round(c.coverage, 4), "intensity": _n(c.intensity)}
                     for r, c in regions.items()],
@@ -58,6 +60,8 @@ def _n(v: float) -> float | int:
 
 
 def headline(assessment: dict[str, Any]) -> str:
+    if assessment.get("nothing_recorded"):
+        return "Nothing recorded yet"
     return {
         "emergency": "EMERGENCY: get emergency care now",
         "urgent": "URGENT: see a clinician within a day or two",

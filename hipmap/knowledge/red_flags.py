@@ -47,7 +47,8 @@ def red_flags(answers: Mapping[str, Any], kb: KnowledgeBase | None = None) -> li
     return sorted(found.values(), key=lambda f: (-URGENCIES.index(f.urgency), f.id))
 
 
-def urgency(answers: Mapping[str, Any], flags: list[RedFlag]) -> tuple[str, list[str]]:
+def urgency(answers: Mapping[str, Any], flags: list[RedFlag], *, anything_recorded: bool = True
+            ) -> tuple[str, list[str]]:
     """The urgency and the plain reasons for it."""
     if flags:
         level = max((f.urgency for f in flags), key=URGENCIES.index)
@@ -64,6 +65,9 @@ def urgency(answers: Mapping[str, Any], flags: list[RedFlag]) -> tuple[str, list
         reasons.append("The pain makes everyday activities hard.")
     if reasons:
         return "see_clinician", reasons
+    if not anything_recorded:
+        return "self_care", ["Nothing has been painted or answered yet: paint where it hurts "
+                             "and answer the questions, red-flag questions first."]
     return "self_care", ["No red flag and no reason to book a consultation was reported. "
                          "Review with a clinician if the pain lasts more than two weeks, "
                          "gets worse, or disturbs sleep or daily life."]

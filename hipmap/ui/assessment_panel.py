@@ -199,7 +199,8 @@ class AssessmentPanel(QWidget):
     # ------------------------------------------------------------------ updates
     def set_assessment(self, a: dict[str, Any]) -> None:
         self.assessment = a
-        bg, fg = URGENCY_STYLE[a["urgency"]]
+        bg, fg = (("#e9ecef", "#222") if a.get("nothing_recorded")  # neutral, not a verdict
+                  else URGENCY_STYLE[a["urgency"]])
         reasons = "".join(f"<br><span style='font-size:11px'>{html.escape(r)}</span>"
                           for r in a.get("urgency_reasons", [])[:2])
         self.urgency.setText(f"<span style='font-size:15px'><b>{html.escape(headline(a))}"
