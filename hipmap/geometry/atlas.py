@@ -70,10 +70,6 @@ class Atlas:
     def view(self, name: str) -> ViewAtlas:
         return self.views[name]
 
-    def views_of(self, area_id: str) -> list[str]:
-        return [v for v, va in self.views.items() if area_id in va.regions or
-                area_id in va.dermatomes]
-
 
 def atlas_path() -> Path:
     return assets_dir() / "atlas" / "atlas.json"

@@ -61,8 +61,16 @@ class Coverage:
 
     def __init__(self, atlas: Atlas | None = None) -> None:
         self.atlas = atlas or load_atlas()
+        self._kinds = {
+            aid: a.kind for va in self.atlas.views.values()
+            for aid, a in (*va.regions.items(), *va.dermatomes.items())
+        }
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every mark."""
         self._marks: dict[Hashable, Mark] = {}
-        # (view, area id) -> {mark key: (clipped piece, its area, intensity)}
+        # (view, area id) -> {mark key: (the stroke clipped to the area, its intensity)}
         self._pieces: dict[tuple[str, str], dict[Hashable, tuple[BaseGeometry, float]]] = {}
         self._painted: dict[tuple[str, str], BaseGeometry] = {}
         self._frac: dict[tuple[str, str], float] = {}
@@ -70,10 +78,6 @@ class Coverage:
         self._views: dict[str, set[str]] = {}  # area id -> views where it has paint
         self._region_marks: dict[str, dict[Hashable, RegionMark]] = {}
         self._touches: dict[Hashable, list[tuple[str, str]]] = {}
-        self._kinds = {
-            aid: a.kind for va in self.atlas.views.values()
-            for aid, a in (*va.regions.items(), *va.dermatomes.items())
-        }
 
     # ------------------------------------------------------------------ changes
     def add(self, key: Hashable, mark: Mark) -> set[str]:
@@ -136,9 +140,6 @@ class Coverage:
             self._frac[slot] = min(1.0, painted.area / area.area)
         return changed
 
-    def clear(self) -> None:
-        self.__init__(self.atlas)  # type: ignore[misc]
-
     # ------------------------------------------------------------------ readout
     def area(self, area_id: str) -> AreaCoverage | None:
         """Coverage and highest intensity of one region or dermatome id (None: no pain)."""
@@ -169,9 +170,6 @@ class Coverage:
 
     def dermatomes(self) -> dict[str, AreaCoverage]:
         return self.all("dermatome")
-
-    def painted_geometry(self, view: str, area_id: str) -> BaseGeometry | None:
-        return self._painted.get((view, area_id))
 
     def __len__(self) -> int:
         return len(self._marks)
