@@ -41,6 +41,13 @@ NUMBER_SUFFIX = {"age": " years", "duration_days": " days"}
 NUMBER_MAX = {"age": 130, "duration_days": 36500}
 
 
+def percent(fraction: float) -> str:
+    """Coverage for people: a brush edge that grazes a region is '<1%', never '0%'."""
+    if 0 < fraction < 0.005:
+        return "<1%"
+    return f"{round(fraction * 100)}%"
+
+
 # ============================================================================ questions
 
 class QuestionRow(QFrame):
@@ -290,13 +297,13 @@ class RegionList(QWidget):
                 painted = c is not None and c.coverage > 0
                 pain = ""
                 if painted:
-                    pain = f"{round(c.coverage * 100)}% · {c.intensity:g}"
+                    pain = f"{percent(c.coverage)} · {c.intensity:g}"
                     if q:
                         pain += f" {QUALITY_STYLE[q][1]}"
                 if it.text(1) != pain:
                     it.setIcon(1, _swatch(c.intensity) if painted else QIcon())
                     it.setText(1, pain)
-                it.setToolTip(1, (f"{round(c.coverage * 100)}% of the region painted, "
+                it.setToolTip(1, (f"{percent(c.coverage)} of the region painted, "
                                   f"intensity {c.intensity:g}/10"
                                   + (f", {QUALITIES[q]}" if q else ""))
                               if c is not None and c.coverage > 0 else "")
