@@ -208,3 +208,33 @@ def test_hovering_names_the_region_with_the_patients_side(make_window):
     assert win.canvas._hover_region == "left.posterior_thigh"
     assert QToolTip.text() == "Patient's LEFT back of the thigh"
     assert not win.model.marks  # hovering never paints
+
+
+def test_a_tablet_pen_paints(make_window):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QInputDevice, QTabletEvent
+    from PySide6.QtWidgets import QApplication
+
+    win = make_window()
+    va = win.atlas.view("front")
+    x, y = va.regions["left.anterior_thigh"].geom.representative_point().coords[0]
+    pen = QPointingDevice("test pen", 7, QInputDevice.DeviceType.Stylus,
+                          QPointingDevice.PointerType.Pen,
+                          QInputDevice.Capability.Position | QInputDevice.Capability.Pressure,
+                          1, 3)
+    vp = win.canvas.viewport()
+
+    def send(kind, dy, buttons):
+        p = QPointF(win.canvas.viewport_point("front", x, y + dy))
+        ev = QTabletEvent(kind, pen, p, QPointF(vp.mapToGlobal(p)), 0.6, 0.0, 0.0, 0.0, 0.0,
+                          0.0, Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton,
+                          buttons)
+        QApplication.sendEvent(vp, ev)
+
+    send(QEvent.Type.TabletPress, -30, Qt.MouseButton.LeftButton)
+    for dy in range(-24, 31, 6):
+        send(QEvent.Type.TabletMove, dy, Qt.MouseButton.LeftButton)
+    send(QEvent.Type.TabletRelease, 30, Qt.MouseButton.NoButton)
+    strokes = [m for m in win.model.marks.values() if isinstance(m, Stroke)]
+    assert len(strokes) == 1 and strokes[0].view == "front"
+    assert "left.anterior_thigh" in {r["id"] for r in win.model.assessment()["regions"]}
