@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipmap.core.document import Document, RegionMark
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, QUALITIES, RED_FLAG_ANSWERS, split_region
+from hipmap.core.ids import ANSWERS, BASE_REGIONS, QUALITIES, split_region
 from hipmap.knowledge.base import BoolLR, Cause, KnowledgeBase, NumberLR, load_knowledge
 from hipmap.knowledge.texts import answer_statement, cause_label, sentence
 
@@ -85,40 +85,73 @@ def features_from(region_coverage: Mapping[str, tuple[float, float]], doc: Docum
                     any_pain=any_pain)
 
 
-def rank(features: Features, kb: KnowledgeBase | None = None) -> list[Ranked]:
-    kb = kb or load_knowledge()
+@dataclass(frozen=True)
+class _Tables:
+    """What depends on the knowledge base only, computed once per knowledge base."""
+
+    mean_prior: float
+    base: dict[str, float]  # cause -> ln(prior / mean prior)
+    painted: dict[str, dict[str, float]]  # cause -> region -> effect when painted
+    absent: dict[str, dict[str, float]]  # cause -> region -> effect when not painted
+
+
+_TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
+
+
+def _tables(kb: KnowledgeBase) -> _Tables:
+    hit = _TABLES.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
     causes = list(kb.causes.values())
-    total_prior = sum(c.prior.lr for c in causes)
-    w = kb.region_exponent
-    mean_p = {r: sum(c.prior.lr * c.territory[r].p for c in causes) / total_prior
+    total = sum(c.prior.lr for c in causes)
+    mean_p = {r: sum(c.prior.lr * c.territory[r].p for c in causes) / total
               for r in BASE_REGIONS}
-    mean_prior = total_prior / len(causes)
+    w = kb.region_exponent
+    mean_prior = total / len(causes)
+    tables = _Tables(
+        mean_prior=mean_prior,
+        base={c.id: math.log(c.prior.lr / mean_prior) for c in causes},
+        painted={c.id: {r: w * math.log(c.territory[r].p / mean_p[r]) for r in BASE_REGIONS}
+                 for c in causes},
+        absent={c.id: {r: w * math.log((1 - c.territory[r].p) / (1 - mean_p[r]))
+                       for r in BASE_REGIONS} for c in causes},
+    )
+    _TABLES[id(kb)] = (kb, tables)
+    return tables
+
+
+def rank(features: Features, kb: KnowledgeBase | None = None) -> list[Ranked]:
+    """Score every cause; evidence lists each factor that moved it by at least MIN_EFFECT
+    (sentences are written only for those)."""
+    kb = kb or load_knowledge()
+    tab = _tables(kb)
     ranked = []
-    for c in causes:
-        ev: list[Evidence] = []
+    for c in kb.causes.values():
         label = cause_label(c)
-        base = math.log(c.prior.lr / mean_prior)
-        ev.append(Evidence(
-            "base_rate", base,
-            sentence(f"{label} is {COMMON if base > 0 else UNCOMMON} "
-                     "of pain between the hip and the knee."), c.prior.source))
+        effects: list[float] = [tab.base[c.id]]
+        shown: list[Evidence] = []
+        base = tab.base[c.id]
+        if abs(base) >= MIN_EFFECT:
+            shown.append(Evidence("base_rate", base, sentence(
+                f"{label} is {COMMON if base > 0 else UNCOMMON} "
+                "of pain between the hip and the knee."), c.prior.source))
         if features.any_pain:
             for r in BASE_REGIONS:
+                painted = r in features.painted
+                eff = (tab.painted if painted else tab.absent)[c.id][r]
+                effects.append(eff)
+                if abs(eff) < MIN_EFFECT:
+                    continue
                 t = c.territory[r]
-                region_name = BASE_REGIONS[r]
-                if r in features.painted:
-                    eff = w * math.log(t.p / mean_p[r])
+                text = _region_text(BASE_REGIONS[r], label, t.p, eff, painted=painted)
+                if painted:
                     sides = " and ".join(sorted(features.sides[r], reverse=True))
-                    text = _region_text(region_name, label, t.p, eff, painted=True)
-                    ev.append(Evidence(f"region:{_side_tag(sides)}{r}", eff, text, t.source))
+                    factor = f"region:{_side_tag(sides)}{r}"
                 else:
-                    eff = w * math.log((1 - t.p) / (1 - mean_p[r]))
-                    text = _region_text(region_name, label, t.p, eff, painted=False)
-                    ev.append(Evidence(f"no_region:{r}", eff, text, t.source))
+                    factor = f"no_region:{r}"
+                shown.append(Evidence(factor, eff, text, t.source))
         for aid, value in features.answers.items():
             spec = c.answers.get(aid)
-            if spec is None or (aid in RED_FLAG_ANSWERS and aid not in c.answers):
-                continue
             if isinstance(spec, NumberLR):
                 lr, band = spec.lr(float(value))
                 if band is None or lr == 1.0:
@@ -126,34 +159,38 @@ def rank(features: Features, kb: KnowledgeBase | None = None) -> list[Ranked]:
                 eff = math.log(lr)
                 what = "Your age" if aid == "age" else "How long the pain has lasted"
                 val = f"{value:g}" + (" years" if aid == "age" else " days")
-                text = (f"{what} ({val}) makes {label} "
-                        f"{'more' if eff > 0 else 'less'} likely.")
-                ev.append(Evidence(f"answer:{aid}", eff, text, spec.source))
+                text = f"{what} ({val}) makes {label} {'more' if eff > 0 else 'less'} likely."
+                factor = f"answer:{aid}"
             elif isinstance(spec, BoolLR) and isinstance(value, bool):
-                lr = spec.lr_yes if value else spec.lr_no
-                eff = math.log(lr)
+                eff = math.log(spec.lr_yes if value else spec.lr_no)
                 text = (f"You said {answer_statement(aid, value)}; this "
                         f"{'fits' if eff > 0 else 'argues against'} {label}.")
-                ev.append(Evidence(f"answer:{aid}={'yes' if value else 'no'}", eff, text,
-                                   spec.source))
+                factor = f"answer:{aid}={'yes' if value else 'no'}"
+            else:
+                continue
+            effects.append(eff)
+            if abs(eff) >= MIN_EFFECT:
+                shown.append(Evidence(factor, eff, text, spec.source))
         for q in sorted(features.qualities):
             spec_q = c.qualities.get(q)
             if spec_q is None:
                 continue
             eff = math.log(spec_q.lr)
-            text = (f"You described the pain as {QUALITIES[q]}; this is "
-                    f"{'typical of' if eff > 0 else 'less typical of'} {label}.")
-            ev.append(Evidence(f"quality:{q}", eff, text, spec_q.source))
+            effects.append(eff)
+            if abs(eff) >= MIN_EFFECT:
+                shown.append(Evidence(f"quality:{q}", eff, (
+                    f"You described the pain as {QUALITIES[q]}; this is "
+                    f"{'typical of' if eff > 0 else 'less typical of'} {label}."),
+                    spec_q.source))
         if features.bilateral and "bilateral" in c.patterns:
-            p = c.patterns["bilateral"]
-            eff = math.log(p.lr)
-            text = (f"Pain on both sides of the body {'fits' if eff > 0 else 'argues against'} "
-                    f"{label}.")
-            ev.append(Evidence("pattern:bilateral", eff, text, p.source))
-        log_score = math.log(mean_prior) + sum(e.effect for e in ev)
-        shown = [e for e in ev if abs(e.effect) >= MIN_EFFECT]
+            pat = c.patterns["bilateral"]
+            eff = math.log(pat.lr)
+            effects.append(eff)
+            shown.append(Evidence("pattern:bilateral", eff, (
+                f"Pain on both sides of the body {'fits' if eff > 0 else 'argues against'} "
+                f"{label}."), pat.source))
         shown.sort(key=lambda e: -abs(e.effect))
-        ranked.append(Ranked(c.id, 0.0, log_score, shown))
+        ranked.append(Ranked(c.id, 0.0, math.log(tab.mean_prior) + math.fsum(effects), shown))
     top = max(r.log_score for r in ranked)
     z = sum(math.exp(r.log_score - top) for r in ranked)
     for r in ranked:
