@@ -15,6 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _env import user_env  # noqa: E402
 
 from hipmap.core.document import Document, Stroke  # noqa: E402
 from hipmap.geometry.atlas import load_atlas  # noqa: E402
@@ -86,7 +89,7 @@ def bench_cli() -> None:
     base = [sys.executable, "-c", "import shapely"]
 
     def proc(cmd):
-        return lambda: subprocess.run(cmd, check=True, capture_output=True)
+        return lambda: subprocess.run(cmd, check=True, capture_output=True, env=user_env())
 
     proc(exe)()  # warm the file cache
     b = median_ms(proc(base), 9)

@@ -17,6 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _env import user_env
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +51,7 @@ print("shown", flush=True)
 
 def _startup(code: str) -> float:
     t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=user_env(),
                          stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     assert p.stdout is not None
     line = p.stdout.readline()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,9 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _env import user_env
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -118,7 +120,7 @@ def main() -> int:
                 tar.add(args.bundle, arcname="hipmap")
             print(f"  compressed         {mb(out.stat().st_size)}  (tar.gz -9, made just now)")
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env = user_env(QT_QPA_PLATFORM="offscreen")
     help_text = subprocess.run([str(frozen), "--help"], capture_output=True, text=True,
                                env=env).stdout
     cases = [("--version", ["--version"]),
