@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
@@ -40,6 +44,35 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         font.setPointSizeF(9.5)
         app.setFont(font)
     return app  # type: ignore[return-value]
+
+
+def install_error_handler(win: QWidget, log_dir: Path) -> Callable[..., None]:
+    """An unexpected error inside the app is written to a log, the drawing is saved to the
+    recovery file, and the user is told in plain words — never a silent failure or a lost
+    drawing. Returns the hook (also installed as ``sys.excepthook``)."""
+    log = Path(log_dir) / "hipmap-errors.log"
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        with contextlib.suppress(OSError):
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} hipmap "
+                         f"{hipmap.__version__}\n{text}")
+        with contextlib.suppress(Exception):
+            win.flush_recovery()  # type: ignore[attr-defined]
+        with contextlib.suppress(Exception):
+            bar = win.statusBar()  # type: ignore[attr-defined]
+            bar.setStyleSheet("QStatusBar { background: #ffd6d6; }")
+            bar.showMessage(f"Something went wrong ({exc_type.__name__}: {exc}). Your drawing "
+                            f"is kept; please save it. Details: {log}")
+        sys.stderr.write(text)
+
+    sys.excepthook = hook
+    return hook
 
 
 class _FileOpenFilter(QObject):
@@ -102,6 +135,7 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     from hipmap.ui.main_window import MainWindow
 
     win = MainWindow(db=db)
+    install_error_handler(win, win.recovery.path.parent)
     app.installEventFilter(_FileOpenFilter(win))
     if kiosk:
         win.showFullScreen()

@@ -384,3 +384,25 @@ def test_a_missing_x11_library_is_one_clear_line_not_a_qt_abort(monkeypatch, cap
     assert app.run() == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "libxcb-icccm.so.4" in err and "apt install" in err
+
+
+def test_an_unexpected_error_is_logged_told_and_the_drawing_kept(make_window, tmp_path):
+    from hipmap.ui.app import install_error_handler
+
+    data = tmp_path / "data"
+    win = make_window(data_dir=data)
+    _paint_sciatica(win)
+    marks = dict(win.model.marks)
+    old = sys.excepthook
+    try:
+        hook = install_error_handler(win, data)
+        try:
+            raise ZeroDivisionError("division by zero")
+        except ZeroDivisionError:
+            hook(*sys.exc_info())
+    finally:
+        sys.excepthook = old
+    assert "Something went wrong (ZeroDivisionError" in win.statusBar().currentMessage()
+    assert "ZeroDivisionError" in (data / "hipmap-errors.log").read_text()
+    assert (data / "recovery.hipmap.json").is_file()  # the drawing is safe on disk
+    assert win.model.marks == marks
