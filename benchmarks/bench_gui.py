@@ -42,35 +42,45 @@ from hipmap.ui.app import make_app
 app = make_app(["hipmap"])
 from hipmap.ui.main_window import MainWindow
 tmp = tempfile.mkdtemp()
+# as `hipmap` starts: the window with the diagram first, the rest after the first frame
 w = MainWindow(settings=QSettings(tmp + "/s.ini", QSettings.Format.IniFormat),
-               data_dir=Path(tmp))
+               data_dir=Path(tmp), progressive=True)
 w.resize(1280, 800); w.show(); app.processEvents()
 print("shown", flush=True)
+w.ready.connect(lambda: (print("ready", flush=True), app.quit()))
+app.exec()
 """
 
 
-def _startup(code: str) -> float:
+def _startup(code: str) -> tuple[float, float | None]:
+    """Seconds to the first shown window and, when the child says so, to a ready one."""
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=user_env(),
                          stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     assert p.stdout is not None
     line = p.stdout.readline()
-    dt = time.perf_counter() - t0
+    shown = time.perf_counter() - t0
+    ready = None
+    if "ready" in code and "ready" in p.stdout.readline():
+        ready = time.perf_counter() - t0
     p.kill()
     p.wait()
     if "shown" not in line:
         raise RuntimeError("the child did not show its window")
-    return dt
+    return shown, ready
 
 
-def bench_startup(runs: int = 7) -> tuple[float, float]:
-    bare, ours = [], []
+def bench_startup(runs: int = 7) -> tuple[float, float, float]:
+    bare, ours, ready = [], [], []
     _startup(BARE)  # warm the file cache
     _startup(HIPMAP)
     for _ in range(runs):
-        bare.append(_startup(BARE))
-        ours.append(_startup(HIPMAP))
-    return statistics.median(bare), statistics.median(ours)
+        bare.append(_startup(BARE)[0])
+        shown, done = _startup(HIPMAP)
+        ours.append(shown)
+        if done is not None:
+            ready.append(done)
+    return statistics.median(bare), statistics.median(ours), statistics.median(ready)
 
 
 def _random_strokes(n: int):
@@ -163,9 +173,12 @@ def main() -> int:
     print(f"  pointer move + its repaint   median {r['move_paint']:.2f} ms")
     print(f"  stroke end -> ranking shown  median {r['stroke']:.2f} ms  p95 "
           f"{r['stroke_p95']:.2f} ms   [target median <= 16 ms]")
-    bare, ours = bench_startup()
+    bare, ours, ready = bench_startup()
     print(f"  start-up to first shown window: bare QMainWindow {bare * 1000:.0f} ms, "
-          f"hipmap {ours * 1000:.0f} ms, ratio {ours / bare:.2f}x   [target <= 1.5x]")
+          f"hipmap {ours * 1000:.0f} ms (diagram shown), ratio {ours / bare:.2f}x   "
+          f"[target <= 1.5x]")
+    print(f"  start-up to a ready window (panels built, painting possible): "
+          f"{ready * 1000:.0f} ms, ratio {ready / bare:.2f}x")
     return 0
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hipmap.core.document import Document, Mark, Stroke, validate_answers
-from hipmap.geometry.coverage import Coverage
-from hipmap.knowledge.assessment import assess
+
+if TYPE_CHECKING:
+    from hipmap.geometry.coverage import Coverage
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ Listener = Callable[[Change], None]
 
 class DrawingModel:
     def __init__(self, doc: Document | None = None, *, atlas: Any = None) -> None:
+        from hipmap.geometry.coverage import Coverage  # numpy + shapely: only when needed
+
         self._coverage = Coverage(atlas)
         self._listeners: list[Listener] = []
         self._next_id = 1
@@ -68,6 +71,8 @@ class DrawingModel:
     def assessment(self) -> dict[str, Any]:
         """The current assessment, computed once per change from the live coverage."""
         if self._assessment is None:
+            from hipmap.knowledge.assessment import assess
+
             self._assessment = assess(self.document(), coverage=self._coverage)
         return self._assessment
 

@@ -10,14 +10,14 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import shapely
-from shapely.geometry import mapping, shape
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING, Any
 
 from hipmap.core.ids import DERMATOMES, REGIONS, VIEWS
 from hipmap.paths import assets_dir
+
+if TYPE_CHECKING:  # shapely (and numpy) load only when the atlas does: the app's first
+    import shapely  # frame is drawn before them
+    from shapely.geometry.base import BaseGeometry
 
 ATLAS_FORMAT = "hipmap.atlas/1"
 
@@ -53,6 +53,8 @@ class ViewAtlas:
         return [self.areas[i] for i in self.tree.query(geom)]
 
     def region_at(self, x: float, y: float) -> str | None:
+        import shapely
+
         pt = shapely.Point(x, y)
         for i in self.tree.query(pt, predicate="intersects"):
             a = self.areas[i]
@@ -77,6 +79,9 @@ def atlas_path() -> Path:
 
 @cache
 def load_atlas(path: str | None = None) -> Atlas:
+    import shapely
+    from shapely.geometry import shape
+
     p = Path(path) if path else atlas_path()
     raw = json.loads(p.read_text(encoding="utf-8"))
     if raw.get("format") != ATLAS_FORMAT:
@@ -102,6 +107,9 @@ def load_atlas(path: str | None = None) -> Atlas:
 
 
 def _area(aid: str, kind: str, view: str, g: dict[str, Any]) -> Area:
+    import shapely
+    from shapely.geometry import shape
+
     geom = shape(g)
     shapely.prepare(geom)
     return Area(id=aid, kind=kind, view=view, geom=geom, area=float(geom.area))
@@ -109,6 +117,8 @@ def _area(aid: str, kind: str, view: str, g: dict[str, Any]) -> Area:
 
 def to_geojson(atlas: Atlas, view: str | None = None) -> dict[str, Any]:
     """One FeatureCollection: a Feature per region and per dermatome per view (contract §4)."""
+    from shapely.geometry import mapping
+
     features = []
     for name, va in atlas.views.items():
         if view and name != view:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hipmap.core.document import Document
-from hipmap.geometry.coverage import Coverage, coverage_of
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
 from hipmap.knowledge.matcher import features_from, next_questions, rank
 from hipmap.knowledge.red_flags import red_flags, unanswered_red_flag_questions, urgency
+
+if TYPE_CHECKING:
+    from hipmap.geometry.coverage import Coverage
 
 FORMAT = "hipmap.assessment/1"
 BELOW_KNEE_LEGS = ("anterior_leg", "medial_leg", "lateral_leg", "posterior_leg",
@@ -19,7 +21,11 @@ def assess(doc: Document, coverage: Coverage | None = None,
            kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """Assess a document. Pass the GUI's live incremental ``coverage`` to skip geometry."""
     kb = kb or load_knowledge()
-    cov = coverage if coverage is not None else coverage_of(doc)
+    if coverage is None:
+        from hipmap.geometry.coverage import coverage_of  # numpy + shapely: only when needed
+
+        coverage = coverage_of(doc)
+    cov = coverage
     regions = {rid: c for rid, c in cov.regions().items() if c.coverage > 0 and c.intensity > 0}
     dermatomes = {d: c for d, c in cov.dermatomes().items() if c.coverage > 0 and c.intensity > 0}
     features = features_from({r: (c.coverage, c.intensity) for r, c in regions.items()}, doc, kb)

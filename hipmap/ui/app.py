@@ -76,17 +76,26 @@ def install_error_handler(win: QWidget, log_dir: Path) -> Callable[..., None]:
 
 
 class _FileOpenFilter(QObject):
-    """macOS delivers a double-clicked document as a QFileOpenEvent, not an argument."""
+    """macOS delivers a double-clicked document as a QFileOpenEvent, not an argument; one
+    that arrives while the window is still loading is opened once it is ready."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
+        self.pending: list[str] = []
+        window.ready.connect(self._open_pending)  # type: ignore[attr-defined]
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.FileOpen:
-            self.window.open_file(ev.file())  # type: ignore[attr-defined]
+            self.pending.append(ev.file())
+            if self.window.is_ready:  # type: ignore[attr-defined]
+                self._open_pending()
             return True
         return super().eventFilter(obj, ev)
+
+    def _open_pending(self) -> None:
+        while self.pending:
+            self.window.open_file(self.pending.pop(0))  # type: ignore[attr-defined]
 
 
 #: Debian/Ubuntu packages Qt's X11 (xcb) platform plugin needs (Qt for Python docs).
@@ -134,19 +143,25 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     app = make_app(sys.argv[:1])
     from hipmap.ui.main_window import MainWindow
 
-    win = MainWindow(db=db)
+    # The window appears with the diagram at once; the rest is built after the first frame.
+    win = MainWindow(db=db, progressive=True)
     install_error_handler(win, win.recovery.path.parent)
     app.installEventFilter(_FileOpenFilter(win))
+
+    def when_ready() -> None:
+        if kiosk:
+            win.statusBar().showMessage("The guided patient kiosk is not in this version: "
+                                        "this is the clinician window, full screen.")
+        if open_path:
+            win.open_file(open_path)  # a broken file shows one clear message; the app stays
+        else:
+            win.offer_recovery()
+
+    win.ready.connect(when_ready)
     if kiosk:
         win.showFullScreen()
-        win.statusBar().showMessage("The guided patient kiosk is not in this version: this is "
-                                    "the clinician window, full screen.")
     else:
         win.show()
-    if open_path:
-        win.open_file(open_path)  # a broken file shows one clear message; the app stays open
-    else:
-        win.offer_recovery()
     return app.exec()
 
 

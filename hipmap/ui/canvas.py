@@ -39,7 +39,6 @@ from hipmap.core.document import Mark, RegionMark, Stroke
 from hipmap.core.ids import BASE_REGIONS, split_region
 from hipmap.drawing import AddMarks, Change, ReplaceMarks
 from hipmap.geometry.atlas import Atlas, ViewAtlas, load_atlas
-from hipmap.geometry.coverage import erase, stroke_polygon
 from hipmap.ui.commands import Editor
 from hipmap.ui.diagram import ViewPainter, intensity_color, paint_mark_path
 from hipmap.ui.tools import ToolState
@@ -435,6 +434,8 @@ class BodyCanvas(QGraphicsView):
         self.live.setVisible(False)
 
     def erase(self, view: str, points: Sequence[tuple[float, float]], width: float) -> bool:
+        from hipmap.geometry.coverage import erase, stroke_polygon
+
         eraser = stroke_polygon(points, width)
         model = self.editor.model
         remove: list[int] = []

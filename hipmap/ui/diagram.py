@@ -5,15 +5,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
-from shapely.geometry.base import BaseGeometry
 
 from hipmap.core.document import Mark, RegionMark, Stroke
 from hipmap.core.ids import QUALITIES
-from hipmap.geometry.atlas import ViewAtlas
-from hipmap.geometry.coverage import stroke_polygon
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+    from hipmap.geometry.atlas import ViewAtlas
 
 # ColorBrewer YlOrRd (9 classes), a colour-blind-safe sequential ramp, stretched over 0-10.
 _YLORRD = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
@@ -140,6 +143,8 @@ class ViewPainter:
             elif isinstance(m, Stroke):
                 if m.view != self.view.name:
                     continue
+                from hipmap.geometry.coverage import stroke_polygon
+
                 path = geom_path(stroke_polygon(m.points, m.width))
             else:
                 continue

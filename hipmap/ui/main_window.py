@@ -7,7 +7,7 @@ import html
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QEvent,
@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QStandardPaths,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
@@ -40,15 +41,12 @@ import hipmap
 from hipmap.core.document import Document, save
 from hipmap.core.errors import InputError
 from hipmap.core.ids import VIEWS
-from hipmap.drawing import Change, DrawingModel, RemoveMarks
-from hipmap.geometry.atlas import Atlas, load_atlas
-from hipmap.knowledge.base import KnowledgeBase, load_knowledge
-from hipmap.ui.assessment_panel import AssessmentPanel, EvidenceView, territory_weights
-from hipmap.ui.canvas import MODE_NAMES, VIEW_MODES, BodyCanvas
-from hipmap.ui.commands import Editor
-from hipmap.ui.panels import PatientHeader, QuestionsPanel, RedFlagBanner, RegionList
 from hipmap.ui.recovery import Recovery
-from hipmap.ui.tools import TOOL_HELP, TOOL_KEYS, TOOLS, ToolsPanel, ToolState
+
+if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow._finish)
+    from hipmap.drawing import Change
+    from hipmap.geometry.atlas import Atlas
+    from hipmap.knowledge.base import KnowledgeBase
 
 SUFFIX = ".hipmap.json"
 FILTER = "hipmap drawings (*.hipmap.json);;JSON files (*.json);;All files (*)"
@@ -66,22 +64,51 @@ def default_data_dir() -> Path:
 
 
 class MainWindow(QMainWindow):
+    #: emitted once the window is complete (at once unless ``progressive``)
+    ready = Signal()
+
     def __init__(self, *, settings: QSettings | None = None, data_dir: Path | None = None,
                  db: str | None = None, atlas: Atlas | None = None,
                  kb: KnowledgeBase | None = None, ask_save: AskSave | None = None,
                  ask_recover: AskRecover | None = None, show_error: ShowError | None = None,
-                 lazy_chart: bool = True) -> None:
+                 lazy_chart: bool = True, progressive: bool = False) -> None:
+        """``progressive``: show the diagram at once and build the rest after the first
+        frame (what ``hipmap`` does); otherwise the window is complete on return."""
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.db = db
-        self.atlas = atlas or load_atlas()
-        self.kb = kb or load_knowledge()
         self.ask_save: AskSave = ask_save or self._ask_save_dialog
         self.ask_recover: AskRecover = ask_recover or self._ask_recover_dialog
         self.show_error: ShowError = show_error or self._show_error_dialog
         self.current_path: str | None = None
         self._recovered = False
+        self.is_ready = False
         self.recovery = Recovery(data_dir or default_data_dir())
+        self.setWindowTitle("hipmap")
+        if progressive:
+            from hipmap.ui.preview import DiagramPreview, loading_layout
+
+            self.setCentralWidget(loading_layout())
+            self._preview = self.centralWidget().findChild(DiagramPreview)
+            geom = self.settings.value("window/geometry")
+            if geom is None or not self.restoreGeometry(geom):
+                self.resize(1440, 900)
+            self.statusBar().showMessage("Loading…")
+            self._pending = (atlas, kb, lazy_chart)
+            self._preview.installEventFilter(self)
+        else:
+            self._finish(atlas, kb, lazy_chart)
+
+    def _finish(self, atlas: Atlas | None, kb: KnowledgeBase | None, lazy_chart: bool) -> None:
+        """Everything that needs the geometry stack and the knowledge base."""
+        from hipmap.drawing import DrawingModel
+        from hipmap.geometry.atlas import load_atlas
+        from hipmap.knowledge.base import load_knowledge
+        from hipmap.ui.commands import Editor
+        from hipmap.ui.tools import ToolState
+
+        self.atlas = atlas or load_atlas()
+        self.kb = kb or load_knowledge()
         self._recovery_timer = QTimer(self)
         self._recovery_timer.setSingleShot(True)
         self._recovery_timer.setInterval(RECOVERY_SAVE_DELAY_MS)
@@ -93,7 +120,6 @@ class MainWindow(QMainWindow):
         self.stack = self.editor.stack
         self.tools = ToolState()
 
-        self.setWindowTitle("hipmap")
         self._build_ui()
         self._build_menus()
         self.model.subscribe(self._on_change)
@@ -107,15 +133,27 @@ class MainWindow(QMainWindow):
             self.assessment_panel.build_chart()
         else:  # pyqtgraph costs ~0.25 s to import: load it once the first frame is on screen
             self.canvas.viewport().installEventFilter(self)
+        self.statusBar().clearMessage()
+        self.is_ready = True
+        self.ready.emit()
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
-        if ev.type() == QEvent.Type.Paint and obj is self.canvas.viewport():
+        if ev.type() == QEvent.Type.Paint and not self.is_ready and obj is self._preview:
+            obj.removeEventFilter(self)  # the diagram is on screen: now load the rest
+            QTimer.singleShot(10, lambda: self._finish(*self._pending))
+        elif (ev.type() == QEvent.Type.Paint and self.is_ready
+              and obj is self.canvas.viewport()):
             obj.removeEventFilter(self)
             QTimer.singleShot(30, self.assessment_panel.build_chart)
         return super().eventFilter(obj, ev)
 
     # ================================================================== layout
     def _build_ui(self) -> None:
+        from hipmap.ui.assessment_panel import AssessmentPanel, EvidenceView
+        from hipmap.ui.canvas import MODE_NAMES, BodyCanvas
+        from hipmap.ui.panels import PatientHeader, QuestionsPanel, RedFlagBanner, RegionList
+        from hipmap.ui.tools import ToolsPanel
+
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -221,6 +259,9 @@ class MainWindow(QMainWindow):
         self._mode_changed(self.canvas.mode)
 
     def _build_menus(self) -> None:
+        from hipmap.ui.canvas import MODE_NAMES
+        from hipmap.ui.tools import TOOL_HELP, TOOL_KEYS, TOOLS
+
         mb = self.menuBar()
         f = mb.addMenu("&File")
         self.act_new = self._action(f, "&New", self.new_document, QKeySequence.StandardKey.New)
@@ -323,6 +364,8 @@ class MainWindow(QMainWindow):
         return a
 
     def _cause_selected(self, cause: str | None) -> None:
+        from hipmap.ui.assessment_panel import territory_weights
+
         show = cause is not None and self.assessment_panel.territory_check.isChecked()
         self.canvas.set_territory(territory_weights(self.kb, cause) if show and cause else {})
         if cause:
@@ -342,6 +385,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================== edits
     def clear_view(self) -> None:
+        from hipmap.drawing import RemoveMarks
+
         view = self.canvas.active_view
         ids = self.model.stroke_ids(view)
         if ids:
@@ -351,6 +396,8 @@ class MainWindow(QMainWindow):
                                          "view.", 3000)
 
     def clear_all(self) -> None:
+        from hipmap.drawing import RemoveMarks
+
         ids = list(self.model.marks)
         if ids:
             self.editor.push(RemoveMarks("Clear All", ids=ids))
@@ -603,6 +650,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================== settings
     def _restore_settings(self) -> None:
+        from hipmap.ui.canvas import VIEW_MODES
+
         s = self.settings
         geom = s.value("window/geometry")
         if geom is not None:
@@ -630,6 +679,9 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, ev: QCloseEvent) -> None:
+        if not self.is_ready:  # closed while loading: nothing to save yet
+            ev.accept()
+            return
         if not self.maybe_save():
             ev.ignore()
             return

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from hipmap.core.document import RegionMark, Stroke
 from hipmap.core.ids import ANSWER_GROUPS, ANSWERS, BASE_REGIONS, QUALITIES, REGION_GROUPS, SIDES
 from hipmap.drawing import AddMarks, Change, ReplaceMarks, SetPatient
-from hipmap.geometry.coverage import erase
 from hipmap.ui.commands import Editor
 from hipmap.ui.diagram import QUALITY_STYLE
 from hipmap.ui.tools import ToolState, quality_icon, swatch_icon
@@ -382,6 +381,8 @@ class RegionList(QWidget):
             area = atlas.view(m.view).regions.get(rid)
             if area is None:
                 continue
+            from hipmap.geometry.coverage import erase
+
             pieces = erase(m, area.geom)
             if pieces != [m]:
                 remove.append(mid)

@@ -328,31 +328,60 @@ def test_self_test_command_exits_zero():
 
 
 def test_hipmap_with_a_drawing_opens_it(monkeypatch, tmp_path, qtbot):
-    """File managers and the installers run `hipmap DRAWING.hipmap.json`."""
+    """File managers and the installers run `hipmap DRAWING.hipmap.json`; the drawing opens
+    once the window is ready (it first appears with the diagram, then builds the rest)."""
     from PySide6.QtWidgets import QApplication
 
     from hipmap.cli import main
     from hipmap.ui import main_window
 
-    opened = []
-    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
-    monkeypatch.setattr(main_window.MainWindow, "show", lambda self: None)
-    real_open = main_window.MainWindow.open_file
+    windows = []
+    real_init = main_window.MainWindow.__init__
 
-    def spy(self, path=None):
-        opened.append((self, path))
-        ok = real_open(self, path)
-        self.stack.setClean()
-        return ok
+    def spy_init(self, *a, **kw):
+        real_init(self, *a, **kw)
+        windows.append(self)
 
-    monkeypatch.setattr(main_window.MainWindow, "open_file", spy)
+    def run_until_ready(app):
+        win = windows[-1]
+        assert not win.is_ready  # shown with the diagram before anything heavy is built
+        qtbot.waitUntil(lambda: win.is_ready and bool(win.model.marks), timeout=10_000)
+        return 0
+
+    monkeypatch.setattr(main_window.MainWindow, "__init__", spy_init)
+    monkeypatch.setattr(QApplication, "exec", run_until_ready)
     example = str(Path(__file__).resolve().parents[2] / "examples" / "bursitis.hipmap.json")
     assert main([example]) == 0
-    win, path = opened[0]
-    assert path == example
+    win = windows[-1]
+    assert win.current_path == example
     assert win.model.patient["id"] == "DEMO-04" and win.model.marks
+    win.stack.setClean()
     win.close()
     assert main([str(tmp_path / "missing.hipmap.json")]) == 2
+
+
+def test_progressive_start_shows_the_diagram_before_the_geometry_stack_loads():
+    """The first frame needs neither numpy nor shapely (nor pyqtgraph)."""
+    code = ("import sys, tempfile; from pathlib import Path\n"
+            "from PySide6.QtCore import QSettings\n"
+            "from hipmap.ui.app import make_app\n"
+            "app = make_app(['t'])\n"
+            "from hipmap.ui.main_window import MainWindow\n"
+            "from hipmap.ui.preview import DiagramPreview\n"
+            "d = tempfile.mkdtemp()\n"
+            "w = MainWindow(settings=QSettings(d + '/s.ini', QSettings.Format.IniFormat),"
+            " data_dir=Path(d), progressive=True)\n"
+            "w.show(); app.processEvents()\n"
+            "heavy = [m for m in ('numpy', 'shapely', 'pyqtgraph') if m in sys.modules]\n"
+            "preview = w.findChild(DiagramPreview) is not None\n"
+            "print('FIRST', heavy, preview, w.is_ready, flush=True)\n"
+            "w.ready.connect(app.quit); app.exec()\n"
+            "print('READY', w.is_ready, len(w.model.assessment()['ranking']), flush=True)\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert "FIRST [] True False" in r.stdout, r.stdout + r.stderr[-2000:]
+    assert "READY True 9" in r.stdout
 
 
 def test_a_recovery_copy_that_cannot_be_written_is_reported(make_window, tmp_path, qtbot):
