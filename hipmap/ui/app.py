@@ -186,10 +186,18 @@ def run_self_test() -> int:
             step = "build the main window"
             win = MainWindow(settings=settings, data_dir=Path(tmp), lazy_chart=False,
                              ask_save=lambda: "discard", ask_recover=lambda _p: False,
-                             show_error=lambda t, m: (_ for _ in ()).throw(RuntimeError(m)))
+                             show_error=lambda t, m: (_ for _ in ()).throw(RuntimeError(m)),
+                             progressive=True)  # as `hipmap` starts: diagram first
             win.resize(1280, 800)
             win.show()
             QTest.qWaitForWindowExposed(win)
+            step = "finish loading the window"
+            deadline = time.perf_counter() + 30
+            while not win.is_ready and time.perf_counter() < deadline:
+                app.processEvents()
+                QTest.qWait(10)
+            if not win.is_ready:
+                raise RuntimeError("the window did not finish loading within 30 s")
             app.processEvents()
             step = "paint a stroke on the back view"
             rid = "right.posterior_thigh"
