@@ -5,9 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,17 +31,23 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName(ORG)
     QCoreApplication.setOrganizationDomain("hipmap.invalid")
     QCoreApplication.setApplicationName(APP)
-    QCoreApplication.setApplicationVersion(hipmap.__version__)
     QGuiApplication.setApplicationDisplayName("hipmap")
-    app.setStyle("Fusion")
-    icon = assets_dir() / "icon" / "hipmap.svg"
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
+    if app.style().name().lower() != "fusion":  # the same look on every system
+        app.setStyle("Fusion")
     font = QFont(app.font())
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
         app.setFont(font)
     return app  # type: ignore[return-value]
+
+
+def finish_app(app: QApplication) -> None:
+    """What the first frame does not need: the version (importlib.metadata, ~30 ms) and
+    the window icon (the SVG icon engine)."""
+    QCoreApplication.setApplicationVersion(hipmap.__version__)
+    icon = assets_dir() / "icon" / "hipmap.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def install_error_handler(win: QWidget, log_dir: Path) -> Callable[..., None]:
@@ -56,6 +60,8 @@ def install_error_handler(win: QWidget, log_dir: Path) -> Callable[..., None]:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        import traceback
+
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         with contextlib.suppress(OSError):
             log.parent.mkdir(parents=True, exist_ok=True)
@@ -145,10 +151,11 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
 
     # The window appears with the diagram at once; the rest is built after the first frame.
     win = MainWindow(db=db, progressive=True)
-    install_error_handler(win, win.recovery.path.parent)
+    install_error_handler(win, win.data_dir)
     app.installEventFilter(_FileOpenFilter(win))
 
     def when_ready() -> None:
+        finish_app(app)
         if kiosk:
             win.statusBar().showMessage("The guided patient kiosk is not in this version: "
                                         "this is the clinician window, full screen.")
@@ -171,6 +178,8 @@ def run_self_test() -> int:
     t0 = time.perf_counter()
     step = "start"
     try:
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="hipmap-selftest-") as tmp:
             step = "create the application"
             from PySide6.QtCore import qInstallMessageHandler
@@ -178,6 +187,7 @@ def run_self_test() -> int:
             # the offscreen platform's notices are not failures; keep the output one line
             qInstallMessageHandler(lambda *_a: None)
             app = make_app(["hipmap"])
+            finish_app(app)
             from PySide6.QtTest import QTest
 
             from hipmap.ui.main_window import MainWindow

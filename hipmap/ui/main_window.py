@@ -38,12 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 import hipmap
-from hipmap.core.document import Document, save
 from hipmap.core.errors import InputError
 from hipmap.core.ids import VIEWS
-from hipmap.ui.recovery import Recovery
 
 if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow._finish)
+    from hipmap.core.document import Document
     from hipmap.drawing import Change
     from hipmap.geometry.atlas import Atlas
     from hipmap.knowledge.base import KnowledgeBase
@@ -83,7 +82,7 @@ class MainWindow(QMainWindow):
         self.current_path: str | None = None
         self._recovered = False
         self.is_ready = False
-        self.recovery = Recovery(data_dir or default_data_dir())
+        self.data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
         self.setWindowTitle("hipmap")
         if progressive:
             from hipmap.ui.preview import DiagramPreview, loading_layout
@@ -105,8 +104,10 @@ class MainWindow(QMainWindow):
         from hipmap.geometry.atlas import load_atlas
         from hipmap.knowledge.base import load_knowledge
         from hipmap.ui.commands import Editor
+        from hipmap.ui.recovery import Recovery
         from hipmap.ui.tools import ToolState
 
+        self.recovery = Recovery(self.data_dir)
         self.atlas = atlas or load_atlas()
         self.kb = kb or load_knowledge()
         self._recovery_timer = QTimer(self)
@@ -414,6 +415,8 @@ class MainWindow(QMainWindow):
     def new_document(self) -> bool:
         if not self.maybe_save():
             return False
+        from hipmap.core.document import Document
+
         self._load_document(Document(), None)
         self.recovery.clear()
         return True
@@ -456,6 +459,8 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: str) -> bool:
         try:
+            from hipmap.core.document import save
+
             save(self.model.document(), path)
         except OSError as exc:
             self.show_error("Cannot save", f"{path}: {exc.strerror or exc}")

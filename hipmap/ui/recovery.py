@@ -8,7 +8,6 @@ can never bring the file back after a clean save or close.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ class Recovery:
         self.path = Path(directory) / FILE_NAME
         self._lock = threading.Lock()
         self._gen = 0
+        from concurrent.futures import ThreadPoolExecutor
+
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hipmap-recovery")
         self.last_error: str | None = None
 
