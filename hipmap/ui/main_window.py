@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow.
     from hipmap.knowledge.base import KnowledgeBase
 
 SUFFIX = ".hipmap.json"
+MENU_TITLES = ("&File", "&Edit", "&Tools", "&View", "&Help")
 FILTER = "hipmap drawings (*.hipmap.json);;JSON files (*.json);;All files (*)"
 MAX_RECENT = 8
 RECOVERY_SAVE_DELAY_MS = 150
@@ -87,6 +88,8 @@ class MainWindow(QMainWindow):
         if progressive:
             from hipmap.ui.preview import DiagramPreview, loading_layout
 
+            for title in MENU_TITLES:  # so the diagram does not jump when they arrive
+                self.menuBar().addMenu(title).setEnabled(False)
             self.setCentralWidget(loading_layout())
             self._preview = self.centralWidget().findChild(DiagramPreview)
             geom = self.settings.value("window/geometry")
@@ -264,6 +267,7 @@ class MainWindow(QMainWindow):
         from hipmap.ui.tools import TOOL_HELP, TOOL_KEYS, TOOLS
 
         mb = self.menuBar()
+        mb.clear()  # the first frame shows the menu titles only
         f = mb.addMenu("&File")
         self.act_new = self._action(f, "&New", self.new_document, QKeySequence.StandardKey.New)
         self.act_open = self._action(f, "&Open…", lambda: self.open_file(),

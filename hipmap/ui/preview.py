@@ -8,9 +8,9 @@ rest loads. The SVGs are generated from the same atlas as the canvas (tools/buil
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from hipmap.paths import assets_dir
 
@@ -42,12 +42,22 @@ class DiagramPreview(QWidget):
         p.end()
 
 
-def loading_layout(left_width: int = 300, right_width: int = 420) -> QWidget:
-    """The window's central area while loading: the diagram where the canvas will be."""
+def loading_layout(left_width: int = 300, right_width: int = 420, top_height: int = 40
+                   ) -> QWidget:
+    """The window's central area while loading: the diagram where the canvas will be (below
+    a strip where the patient and view bar will be, beside the tool and assessment columns)."""
     w = QWidget()
-    lay = QHBoxLayout(w)
+    outer = QVBoxLayout(w)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.setSpacing(0)
+    top = QLabel()
+    top.setFixedHeight(top_height)
+    _fill(top, "#eef2f7")  # palettes, not style sheets: no style-sheet engine before frame 1
+    outer.addWidget(top)
+    lay = QHBoxLayout()
     lay.setContentsMargins(0, 0, 0, 0)
     lay.setSpacing(0)
+    outer.addLayout(lay, 1)
     for width, text in ((left_width, ""), (None, None), (right_width, "Loading…")):
         if width is None:
             lay.addWidget(DiagramPreview(), 1)
@@ -56,6 +66,16 @@ def loading_layout(left_width: int = 300, right_width: int = 420) -> QWidget:
         side.setFrameShape(QFrame.Shape.NoFrame)
         side.setFixedWidth(width)
         side.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        side.setStyleSheet("QLabel { background: #f2f2f2; color: #777; padding-top: 40px; }")
+        side.setContentsMargins(0, 40, 0, 0)
+        _fill(side, "#f2f2f2", "#777777")
         lay.addWidget(side)
     return w
+
+
+def _fill(widget: QWidget, background: str, text: str | None = None) -> None:
+    pal = widget.palette()
+    pal.setColor(QPalette.ColorRole.Window, QColor(background))
+    if text:
+        pal.setColor(QPalette.ColorRole.WindowText, QColor(text))
+    widget.setPalette(pal)
+    widget.setAutoFillBackground(True)
