@@ -19,9 +19,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
-    QPolygonF,
     QTransform,
     QWheelEvent,
 )
@@ -40,7 +38,7 @@ from hipmap.core.ids import BASE_REGIONS, split_region
 from hipmap.drawing import AddMarks, Change, ReplaceMarks
 from hipmap.geometry.atlas import Atlas, ViewAtlas, load_atlas
 from hipmap.ui.commands import Editor
-from hipmap.ui.diagram import ViewPainter, intensity_color, paint_mark_path
+from hipmap.ui.diagram import ViewPainter, intensity_color, paint_mark_path, stroke_path
 from hipmap.ui.tools import ToolState
 
 GAP = 50.0
@@ -57,22 +55,6 @@ MIN_STEP = 0.75  # diagram units between recorded points
 
 def short_region_name(base: str) -> str:
     return BASE_REGIONS[base].split(" (")[0]
-
-
-def stroke_path(points: Sequence[tuple[float, float]], width: float) -> QPainterPath:
-    """The painted area of a stroke as Qt draws it (round caps and joins)."""
-    if len(points) == 1 or all(p == points[0] for p in points):
-        path = QPainterPath()
-        x, y = points[0]
-        path.addEllipse(QPointF(x, y), width / 2, width / 2)
-        return path
-    line = QPainterPath()
-    line.addPolygon(QPolygonF([QPointF(x, y) for x, y in points]))  # open polyline
-    stroker = QPainterPathStroker()
-    stroker.setWidth(width)
-    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
-    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    return stroker.createStroke(line)  # winding fill: overlaps are painted once
 
 
 class _Item(QGraphicsItem):

@@ -4,11 +4,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
 
 from hipmap.core.document import Mark, RegionMark, Stroke
 from hipmap.core.ids import QUALITIES
@@ -81,6 +90,23 @@ def line_path(points: Iterable[Iterable[float]], closed: bool = False) -> QPaint
     return path
 
 
+def stroke_path(points: Sequence[tuple[float, float]], width: float) -> QPainterPath:
+    """The painted area of a stroke as Qt draws it (round caps and joins)."""
+    if len(points) == 1 or all(p == points[0] for p in points):
+        path = QPainterPath()
+        x, y = points[0]
+        path.addEllipse(QPointF(x, y), width / 2, width / 2)
+        return path
+    line = QPainterPath()
+    line.addPolygon(QPolygonF([QPointF(x, y) for x, y in points]))  # open polyline
+    stroker = QPainterPathStroker()
+    stroker.setWidth(width)
+    stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
+    stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    return stroker.createStroke(line)  # winding fill: overlaps are painted once
+
+
+
 class ViewPainter:
     """Caches the QPainterPaths of one view so repainting is cheap."""
 
@@ -143,9 +169,7 @@ class ViewPainter:
             elif isinstance(m, Stroke):
                 if m.view != self.view.name:
                     continue
-                from hipmap.geometry.coverage import stroke_polygon
-
-                path = geom_path(stroke_polygon(m.points, m.width))
+                path = stroke_path(m.points, m.width)  # exactly as the canvas draws it
             else:
                 continue
             paint_mark_path(p, path, m.intensity, m.quality, alpha=alpha)
