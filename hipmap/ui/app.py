@@ -15,10 +15,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 import hipmap
-from hipmap.paths import assets_dir
-
-ORG = "hipmap"
-APP = "hipmap"
+from hipmap.paths import APP, ORG, assets_dir
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 import hipmap
 from hipmap.core.errors import InputError
 from hipmap.core.ids import VIEWS
+from hipmap.paths import data_dir
 
 if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow._finish)
     from hipmap.core.document import Document
@@ -59,8 +60,10 @@ ShowError = Callable[[str, str], None]
 
 
 def default_data_dir() -> Path:
-    return Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppDataLocation))
+    if QStandardPaths.isTestModeEnabled():  # tests: Qt's own isolated location
+        return Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.AppDataLocation))
+    return data_dir()
 
 
 class MainWindow(QMainWindow):
