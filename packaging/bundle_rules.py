@@ -50,8 +50,6 @@ QT_LIBRARIES = (
     "Qt6Charts", "Qt6Graphs",
     # the eglfs platform's libraries (the plugin itself is dropped above)
     "Qt6EglFSDeviceIntegration", "Qt6EglFsKmsSupport",
-    # the OpenGL widget module: hipmap draws with QPainter; pyqtgraph tolerates its absence
-    "Qt6OpenGLWidgets",
 )
 # Qt's own translations (qtbase_de.qm, ...): hipmap installs no QTranslator yet. A branch that
 # translates hipmap adds the catalogues it loads here, e.g. "qtbase_es.qm".

@@ -248,7 +248,6 @@ def test_the_inno_script_signs_the_exes_and_clears_old_files_on_upgrade():
 @pytest.mark.parametrize("path", [
     "PySide6/Qt/lib/QtNetwork.framework/Versions/A/QtNetwork",       # macOS
     "PySide6/Qt/lib/QtQuickWidgets.framework/Resources/Info.plist",
-    "PySide6/Qt/lib/QtOpenGLWidgets.framework/Versions/A/QtOpenGLWidgets",
     "PySide6/Qt6Network.dll", "PySide6/Qt6Qml.dll",                  # Windows
     "PySide6/Qt/lib/libQt6Network.so.6", "PySide6/Qt/lib/libQt6EglFsKmsSupport.so.6",
     "PySide6/Qt/plugins/platforms/libqvnc.so", "PySide6/plugins/platforms/qdirect2d.dll",
@@ -261,6 +260,7 @@ def test_unused_qt_parts_are_dropped_on_every_system(path):
 @pytest.mark.parametrize("path", [
     "PySide6/Qt/lib/QtGui.framework/Versions/A/QtGui", "PySide6/Qt/lib/QtSvg.framework/QtSvg",
     "PySide6/Qt/lib/QtOpenGL.framework/Versions/A/QtOpenGL", "PySide6/Qt6Widgets.dll",
+    "PySide6/Qt/lib/libQt6OpenGLWidgets.so.6", "PySide6/QtOpenGLWidgets.abi3.so",
     "PySide6/Qt/lib/libQt6PrintSupport.so.6", "PySide6/Qt/plugins/platforms/libqxcb.so",
     "PySide6/Qt/plugins/platforms/libqwayland.so", "PySide6/plugins/platforms/qwindows.dll",
     "PySide6/Qt/plugins/platforms/libqcocoa.dylib", "PySide6/Qt/plugins/iconengines/libqsvgicon.so",
