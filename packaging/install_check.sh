@@ -71,7 +71,7 @@ else
     say "installing $(basename "$1") (unpack to $prefix, desktop integration)"
     mkdir -p "$prefix"
     [ -n "$app_dir" ] && [ -d "$app_dir" ] && "$app_dir/install-desktop-integration.sh" --uninstall && rm -rf "$app_dir"
-    top="$(tar -tf "$1" | head -1 | cut -d/ -f1)"
+    top="hipmap-$(version_of "$1")"      # build.py's tarballs unpack into hipmap-<version>/
     tar -xf "$1" -C "$prefix"
     app_dir="$prefix/$top"
     cli="$app_dir/hipmap"
