@@ -96,6 +96,8 @@ def test_info_plist_wins_over_pyinstallers_background_only_default():
     assert pyinstaller["CFBundleVersion"] == "0.2.30001"
     assert pyinstaller["CFBundleIdentifier"] == "org.hipmap.hipmap"
     assert pyinstaller["CFBundleExecutable"] == "hipmap"     # PyInstaller's keys survive
+    assert base["LSBackgroundOnly"] is False                  # in the file, and
+    assert build.macos_info_plist({}, "0.2.0", "14.0")["LSBackgroundOnly"] is False  # set
 
 
 def test_the_spec_builds_a_windowed_macos_app_from_the_computed_minimum():
