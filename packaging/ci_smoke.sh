@@ -9,6 +9,7 @@
 #   --version                                              the bundle starts, metadata is in
 #   assess examples/sciatica.hipmap.json --format json     the assets (atlas, knowledge) are in
 #   render examples/bursitis.hipmap.json -o ...            Qt renders headless in the bundle
+#   report examples/sciatica.hipmap.json -o ...            the PDF report (QPdfWriter)
 #   --self-test                                            the GUI paints, assesses, renders
 #                                                          (run when `--help` lists it)
 # Environment: HIPMAP_BUILD_VENV (default: <checkout>/.venv-build), PYTHON (default python3).
@@ -66,6 +67,10 @@ EOF
 "$app" render examples/bursitis.hipmap.json -o build/smoke-render.png || fail "hipmap render exited $?"
 [ "$(stat -c %s build/smoke-render.png)" -gt 10000 ] || fail "the rendered PNG is too small"
 echo "ci_smoke: render OK ($(stat -c %s build/smoke-render.png) bytes)"
+
+"$app" report examples/sciatica.hipmap.json -o build/smoke-report.pdf || fail "hipmap report exited $?"
+[ "$(head -c 5 build/smoke-report.pdf)" = "%PDF-" ] || fail "the report is not a PDF"
+echo "ci_smoke: report OK ($(stat -c %s build/smoke-report.pdf) bytes)"
 
 if "$app" --help | grep -q -- "--self-test"; then
   "$app" --self-test || fail "hipmap --self-test exited $?"

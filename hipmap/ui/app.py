@@ -67,12 +67,23 @@ def install_error_handler(win: QWidget, log_dir: Path) -> Callable[..., None]:
                          f"{hipmap.__version__}\n{text}")
         with contextlib.suppress(Exception):
             win.flush_recovery()  # type: ignore[attr-defined]
+        told = (f"Something went wrong ({exc_type.__name__}: {exc}). Your drawing is kept; "
+                f"please save it. Details: {log}")
         with contextlib.suppress(Exception):
             bar = win.statusBar()  # type: ignore[attr-defined]
             bar.setStyleSheet("QStatusBar { background: #ffd6d6; }")
-            bar.showMessage(f"Something went wrong ({exc_type.__name__}: {exc}). Your drawing "
-                            f"is kept; please save it. Details: {log}")
-        sys.stderr.write(text)
+            bar.showMessage(told)
+        if sys.stderr is not None:
+            with contextlib.suppress(Exception):
+                sys.stderr.write(text)
+        else:  # a windowed program (hipmap.exe) has no stderr: say it in a dialog
+            with contextlib.suppress(Exception):
+                from PySide6.QtWidgets import QMessageBox
+
+                box = QMessageBox(QMessageBox.Icon.Critical, "hipmap", told,
+                                  QMessageBox.StandardButton.Ok, win)
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()  # not exec(): no nested event loop inside an exception hook
 
     sys.excepthook = hook
     return hook
@@ -134,6 +145,67 @@ def missing_display_library() -> str | None:
     return None
 
 
+def _socket_answers(family: int, address: Any) -> bool:
+    import socket
+
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as s:
+            s.settimeout(2)
+            s.connect(address)
+        return True
+    except OSError:
+        return False
+
+
+def _x11_answers(display: str) -> bool:
+    """Whether an X server listens at ``DISPLAY`` (``[host]:N[.S]``); unknown forms: True."""
+    import socket
+
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit():
+        return True  # a form we do not know: let Qt try
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        return (_socket_answers(socket.AF_UNIX, "\0" + path)  # Linux's abstract socket
+                or _socket_answers(socket.AF_UNIX, path))
+    if host.startswith("/"):
+        return _socket_answers(socket.AF_UNIX, host)
+    return _socket_answers(socket.AF_INET, (host, 6000 + int(number)))
+
+
+def _wayland_answers(name: str) -> bool:
+    import socket
+
+    if not os.path.isabs(name):
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if not runtime:
+            return False
+        name = os.path.join(runtime, name)
+    return _socket_answers(socket.AF_UNIX, name)
+
+
+def no_display() -> str | None:
+    """On Linux, why no window can open (no display named, or none answering), else None.
+
+    Checked before QApplication exists: without a display Qt aborts the process and claims
+    that libxcb-cursor0 may be missing, which is rarely the reason."""
+    if not sys.platform.startswith("linux"):
+        return None
+    wanted = os.environ.get("QT_QPA_PLATFORM", "")
+    platforms = [p.split(":")[0].strip() for p in wanted.split(";") if p.strip()]
+    if any(p not in ("xcb", "wayland", "wayland-egl") for p in platforms):
+        return None  # offscreen, eglfs, vnc, ...: no desktop display needed
+    x11, wayland = os.environ.get("DISPLAY", ""), os.environ.get("WAYLAND_DISPLAY", "")
+    if not x11 and not wayland:
+        return "neither DISPLAY nor WAYLAND_DISPLAY is set"
+    if (x11 and _x11_answers(x11)) or (wayland and _wayland_answers(wayland)):
+        return None
+    named = " or ".join(f"{k}={v}" for k, v in (("DISPLAY", x11), ("WAYLAND_DISPLAY", wayland))
+                        if v)
+    return f"nothing answers at {named}"
+
+
 def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
         open_path: str | None = None) -> int:
     if self_test:
@@ -142,6 +214,11 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     if missing:
         print(f"hipmap: cannot open a window: the system library {missing} is missing. "
               f"On Debian/Ubuntu: sudo apt install {XCB_PACKAGES}", file=sys.stderr)
+        return 1
+    reason = no_display()
+    if reason:  # exit 1, not 2: the environment, not the user's input, is at fault
+        print(f"hipmap: no display to open a window on: {reason}. Without one, use the command "
+              "line (hipmap assess|render|report FILE) or hipmap --self-test.", file=sys.stderr)
         return 1
     app = make_app(sys.argv[:1])
     from hipmap.ui.main_window import MainWindow

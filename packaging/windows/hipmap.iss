@@ -1,10 +1,13 @@
-; Inno Setup 6 script for hipmap: dist\hipmap-<version>-setup.exe from the PyInstaller bundle.
+; Inno Setup 6 or 7 script for hipmap: dist\hipmap-<version>-setup.exe from the PyInstaller
+; bundle.
 ;
-;   iscc /DAppVersion=0.1.0 packaging\windows\hipmap.iss
+;   iscc /DAppVersion=0.2.0rc1 /DAppNumericVersion=0.2.0.30001 packaging\windows\hipmap.iss
 ;
-; (packaging\build.py runs it with the version from pyproject.toml and absolute paths.)
-; Defines, all optional except AppVersion:
-;   AppVersion  the version, e.g. 0.1.0                        (required: /DAppVersion=...)
+; (packaging\build.py runs it with the version from pyproject.toml, its numeric form and
+; absolute paths.) Defines, all optional except AppVersion:
+;   AppVersion  the version, e.g. 0.2.0rc1                     (required: /DAppVersion=...)
+;   AppNumericVersion  four numbers for the version resource, e.g. 0.2.0.30001 (build.py's
+;               numeric_version(); VersionInfoVersion takes no "rc1"); default: AppVersion
 ;   SourceDir   the one-folder bundle     default: ..\..\dist\hipmap
 ;   IconFile    the setup's icon          default: ..\..\build\icons\hipmap.ico
 ;   OutputDir   where setup.exe goes      default: ..\..\dist   (iscc /O<dir> overrides it)
@@ -28,7 +31,17 @@
 #ifndef OutputDir
   #define OutputDir AddBackslash(SourcePath) + "..\..\dist"
 #endif
+#ifndef AppNumericVersion
+  #define AppNumericVersion AppVersion
+#endif
 #define AppExe "hipmap.exe"
+; With a sign tool, hipmap.exe and hipmapc.exe are signed (in dist\hipmap, before they are
+; stored) unless they already are: the [Files] flag "signonce".
+#ifdef SignTool
+  #define SignExe "signonce"
+#else
+  #define SignExe ""
+#endif
 ; The ProgID of hipmap drawings (see [Registry] for why .json and not .hipmap.json).
 #define ProgId "hipmap.drawing"
 
@@ -40,7 +53,7 @@ AppVersion={#AppVersion}
 AppVerName=hipmap {#AppVersion}
 AppPublisher=hipmap contributors
 AppCopyright=MIT licence, hipmap contributors
-VersionInfoVersion={#AppVersion}
+VersionInfoVersion={#AppNumericVersion}
 VersionInfoProductName=hipmap
 DefaultDirName={autopf}\hipmap
 DisableProgramGroupPage=yes
@@ -57,8 +70,11 @@ OutputBaseFilename=hipmap-{#AppVersion}-setup
 SetupIconFile={#IconFile}
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName=hipmap {#AppVersion}
-Compression=lzma2/max
+; The strongest LZMA2 setting (64 MB dictionary; setup needs ~70 MB of memory to unpack),
+; one solid stream, compressed in a separate process (the compiler keeps its memory low).
+Compression=lzma2/ultra64
 SolidCompression=yes
+LZMAUseSeparateProcess=yes
 WizardStyle=modern
 ; Tell Explorer to refresh file-type icons after (un)installing.
 ChangesAssociations=yes
@@ -79,10 +95,18 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 Name: "kioskdesktopicon"; Description: "Create a desktop shortcut for the patient kiosk (hipmap kiosk)"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 Name: "openwith"; Description: "Offer hipmap in ""Open with"" for .hipmap.json drawings"; GroupDescription: "File types:"
 
+[InstallDelete]
+; An upgrade must not mix two versions: [Files] overwrites but never deletes, so the old
+; _internal\ would keep, e.g., hipmap-<old>.dist-info beside the new one, and
+; importlib.metadata (--version, About) would report the old version. Remove it first.
+Type: filesandordirs; Name: "{app}\_internal"
+
 [Files]
 ; The whole one-folder bundle: hipmap.exe (windowed), hipmapc.exe (console, for the command
 ; line) and _internal\ with Python, Qt and the assets.
-Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#SourceDir}\hipmap.exe"; DestDir: "{app}"; Flags: ignoreversion {#SignExe}
+Source: "{#SourceDir}\hipmapc.exe"; DestDir: "{app}"; Flags: ignoreversion {#SignExe}
+Source: "{#SourceDir}\*"; Excludes: "\hipmap.exe,\hipmapc.exe"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 Source: "{#IconFile}"; DestDir: "{app}"; DestName: "hipmap-document.ico"; Flags: ignoreversion
 
 [Icons]
