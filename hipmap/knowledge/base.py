@@ -14,13 +14,23 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, CAUSES, QUALITIES, RED_FLAG_ANSWERS
+from hipmap.core.ids import (
+    ANSWERS,
+    BASE_REGIONS,
+    KB_CAUSES,
+    QUALITIES,
+    RED_FLAG_ANSWERS,
+    WEIGHABLE_RED_FLAG_ANSWERS,
+)
 from hipmap.paths import assets_dir
 
 BASES = ("measured", "derived", "estimate")
 PATTERNS = ("bilateral",)
 LR_RANGE = (0.05, 20.0)
-ALLOWED_RED_FLAG_ANSWERS = ("leg_weakness",)
+ALLOWED_RED_FLAG_ANSWERS = WEIGHABLE_RED_FLAG_ANSWERS
+SEXES = ("female", "male")
+SHORT_NAME_MAX = 18
+_HEX = "0123456789abcdef"
 
 
 class KnowledgeError(ValueError):
@@ -93,6 +103,9 @@ class Cause:
     qualities: dict[str, PresenceLR]
     patterns: dict[str, PresenceLR]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    short_name: str = ""  # the chart label (<= 18 characters)
+    color: str = ""  # "#rrggbb", the cause's colour on the chart
+    sex: dict[str, PresenceLR] = field(default_factory=dict)  # "female"/"male" -> lr
 
 
 @dataclass(frozen=True)
@@ -190,12 +203,17 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
     where = str(root / "model.toml")
     exponent = _float(model, "region_exponent", where, 0.05, 1.0)
     threshold = _float(model, "painted_threshold", where, 0.0, 1.0)
-    causes = {}
-    for cid in CAUSES:
-        causes[cid] = _load_cause(root / "causes" / f"{cid}.toml", cid, sources)
-    extra = sorted(p.stem for p in (root / "causes").glob("*.toml") if p.stem not in CAUSES)
+    # The causes are the files present (data decides the count); a test, not the loader,
+    # demands every contract cause. Contract order, so rankings tie-break the same way.
+    present = {p.stem for p in (root / "causes").glob("*.toml")}
+    extra = sorted(present - set(KB_CAUSES))
     if extra:
-        raise KnowledgeError(f"{root / 'causes'}: files for unknown cause ids {extra}")
+        raise KnowledgeError(f"{root / 'causes'}: files for unknown cause ids {extra} "
+                             f"(known: {', '.join(KB_CAUSES)})")
+    causes = {cid: _load_cause(root / "causes" / f"{cid}.toml", cid, sources)
+              for cid in KB_CAUSES if cid in present}
+    if not causes:
+        raise KnowledgeError(f"{root / 'causes'}: no cause files")
     rules = _load_red_flags(root / "red_flags.toml", sources)
     return KnowledgeBase(
         version=str(model.get("version", "0")), region_exponent=exponent,
@@ -311,11 +329,31 @@ def _load_cause(path: Path, cid: str, sources: dict[str, Source]) -> Cause:
             raise KnowledgeError(f"{w} [patterns.{pid}]: unknown pattern (known: {PATTERNS})")
         patterns[pid] = PresenceLR(lr=_lr(t, "lr", f"{w} [patterns.{pid}]"),
                                    **_cited(t, f"{w} [patterns.{pid}]", sources))
+    sex = {}
+    for sid, t in d.get("sex", {}).items():
+        if sid not in SEXES:
+            raise KnowledgeError(f"{w} [sex.{sid}]: unknown sex (known: {SEXES})")
+        sex[sid] = PresenceLR(lr=_lr(t, "lr", f"{w} [sex.{sid}]"),
+                              **_cited(t, f"{w} [sex.{sid}]", sources))
+    short = d.get("short_name")
+    if short is not None and (not isinstance(short, str) or not short.strip()
+                              or len(short) > SHORT_NAME_MAX):
+        raise KnowledgeError(f"{w}: short_name must be a string of 1 to {SHORT_NAME_MAX} "
+                             f"characters, got {short!r}")
+    color = d.get("color")
+    if color is not None and not _is_hex_colour(color):
+        raise KnowledgeError(f"{w}: color must be '#rrggbb', got {color!r}")
     return Cause(
         id=cid, name=d["name"], plain_name=d["plain_name"], summary=d["summary"],
         plain_summary=d["plain_summary"], territory_summary=str(d.get("territory_summary", "")),
         self_care=str(d.get("self_care", "")), prior=prior, territory=territory,
-        answers=answers, qualities=qualities, patterns=patterns, raw=d)
+        answers=answers, qualities=qualities, patterns=patterns, raw=d,
+        short_name=(short or "").strip(), color=(color or "").lower(), sex=sex)
+
+
+def _is_hex_colour(v: Any) -> bool:
+    return (isinstance(v, str) and len(v) == 7 and v[0] == "#"
+            and all(ch in _HEX for ch in v[1:].lower()))
 
 
 def _load_red_flags(path: Path, sources: dict[str, Source]) -> tuple[RedFlagRule, ...]:
