@@ -84,10 +84,15 @@ class Condition:
     def describe(self) -> str:
         """Plain words for the clinician's 'because' line."""
         if self.kind == "answer":
-            return f"{self.answer.replace('_', ' ')}: {'yes' if self.value else 'no'}"
+            from hipmap.knowledge.texts import answer_statement
+
+            return answer_statement(self.answer, bool(self.value))
         if self.kind == "number":
-            word = "age" if self.answer == "age" else "pain for (days)"
-            return f"{word} {self.op} {self.value:g}"
+            words = {">=": "or over", ">": "over", "<=": "or under", "<": "under", "=": ""}
+            what = "age" if self.answer == "age" else "days of pain"
+            if self.op in (">=", "<="):
+                return f"{what} {self.value:g} {words[self.op]}"
+            return f"{what} {words[self.op]} {self.value:g}".replace("  ", " ")
         if self.kind == "painted":
             return "pain marked in the " + _region_words(self.regions)
         if self.kind == "bilateral":
