@@ -159,3 +159,15 @@ def test_a_fracture_flag_in_the_clinician_window(make_window):
     img = QImage(str(save_screenshot(win, "fracture_flag_1366")))
     y = win.banner.mapTo(win, win.banner.rect().center()).y()
     assert img.pixelColor(img.width() - 20, y).name() == "#b00020"
+
+
+def test_the_chart_always_shows_other_even_when_it_ranks_last():
+    from hipmap.ui.assessment_panel import chart_rows
+
+    ranking = [{"cause": f"c{i}", "score": 0.1} for i in range(14)]
+    ranking.append({"cause": OTHER, "score": 0.001})
+    rows = [r["cause"] for r in chart_rows(ranking)]
+    assert len(rows) == MAX_BARS and rows[-1] == OTHER and rows[:-1] == [
+        f"c{i}" for i in range(MAX_BARS - 1)]
+    top = [{"cause": OTHER, "score": 0.5}, *ranking[:14]]
+    assert [r["cause"] for r in chart_rows(top)] == [OTHER] + [f"c{i}" for i in range(7)]
