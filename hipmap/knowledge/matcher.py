@@ -39,7 +39,10 @@ from hipmap.knowledge.texts import (
 #: the foot (issue 7, finding 4).
 BILATERAL_REGIONS = frozenset(("buttock", "ischial", *REGION_GROUPS["thigh"], "anterior_leg",
                                "medial_leg", "lateral_leg", "posterior_leg"))
-MIN_EFFECT = 0.02
+#: Evidence shown: effects of at least 5 % (a factor 1.05), the strongest EVIDENCE_LIMIT per
+#: cause (a 500-stroke drawing paints every region: twenty region sentences say nothing).
+MIN_EFFECT = 0.05
+EVIDENCE_LIMIT = 12
 COMMON, UNCOMMON = "one of the more common causes", "a less common cause"
 SEXES = ("female", "male")
 
@@ -64,19 +67,21 @@ class Features:
         return len(seen) == 2
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     factor: str
     effect: float
     text: str
     sources: tuple[str, ...] = ()
+    words: str = ""  # effect_text(effect), when already known
 
     def to_json(self) -> dict[str, Any]:
         return {"factor": self.factor, "effect": round(self.effect, 3), "text": self.text,
-                "effect_text": effect_text(self.effect), "sources": list(self.sources)}
+                "effect_text": self.words or effect_text(self.effect),
+                "sources": list(self.sources)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     cause: str
     score: float
@@ -131,6 +136,11 @@ class _Tables:
     group_of: dict[str, str]  # "answer:<id>" / "quality:<id>" -> group id
     group_label: dict[str, str]
     priors: dict[str, float]
+    labels: dict[str, str]  # hypothesis -> how it reads in a sentence
+    # hypothesis -> region -> painted? -> (effect, sentence, sources, effect in words), for the
+    # region effects shown (|effect| >= MIN_EFFECT): the sentences depend on the KB only
+    region_ev: dict[str, dict[tuple[str, bool], tuple[float, str, tuple[str, ...], str]]]
+    swing: dict[str, dict[str, float]]  # hypothesis -> answer id -> swing (next_questions)
 
 
 _TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
@@ -160,16 +170,41 @@ def _tables(kb: KnowledgeBase) -> _Tables:
     mean_prior = sum(prior.values()) / len(prior)
     wp, wu = kb.region_exponent, kb.unpainted_exponent
     group_of = {m: g.id for g in kb.groups for m in g.members}
+    painted = {h: {r: wp * math.log(terr[h][r] / mean_p[r]) for r in BASE_REGIONS}
+               for h in prior}
+    absent = {h: {r: wu * math.log((1 - terr[h][r]) / (1 - mean_p[r])) for r in BASE_REGIONS}
+              for h in prior}
+    labels = {c.id: cause_label(c) for c in causes}
+    labels[OTHER] = OTHER_LABEL
+    region_ev: dict[str, dict[tuple[str, bool], tuple[float, str, tuple[str, ...], str]]] = {}
+    for h in prior:
+        cause = kb.causes.get(h)
+        out = region_ev[h] = {}
+        for r in BASE_REGIONS:
+            for is_painted in (True, False):
+                eff = (painted if is_painted else absent)[h][r]
+                if abs(eff) < MIN_EFFECT:
+                    continue
+                if cause is None:
+                    text = _other_region_text(BASE_REGIONS[r], eff, painted=is_painted)
+                    sources: tuple[str, ...] = other.source if other else ()
+                else:
+                    t = cause.territory[r]
+                    text = _region_text(BASE_REGIONS[r], labels[h], eff, painted=is_painted,
+                                        common=t.p >= 0.5)
+                    sources = t.source
+                out[(r, is_painted)] = (eff, text, sources, effect_text(eff))
     tables = _Tables(
         log_mean_prior=math.log(mean_prior),
         base={h: math.log(prior[h] / mean_prior) for h in prior},
-        painted={h: {r: wp * math.log(terr[h][r] / mean_p[r]) for r in BASE_REGIONS}
-                 for h in prior},
-        absent={h: {r: wu * math.log((1 - terr[h][r]) / (1 - mean_p[r])) for r in BASE_REGIONS}
-                for h in prior},
+        painted=painted,
+        absent=absent,
         group_of=group_of,
         group_label={g.id: g.label for g in kb.groups},
         priors=prior,
+        labels=labels,
+        region_ev=region_ev,
+        swing={h: {aid: _swing(kb.causes.get(h), aid) for aid in ANSWERS} for h in prior},
     )
     _TABLES[id(kb)] = (kb, tables)
     return tables
@@ -205,39 +240,35 @@ def _base_evidence(hyp: str, label: str, tab: _Tables, sources: tuple[str, ...]
     return [Evidence("base_rate", base, text, sources)]
 
 
-def _region_effects(hyp: str, label: str, features: Features, tab: _Tables,
-                    sources_of: Any) -> tuple[list[float], list[Evidence]]:
-    effects: list[float] = []
-    shown: list[Evidence] = []
+def _region_effects(hyp: str, features: Features, tab: _Tables
+                    ) -> tuple[float, list[Evidence]]:
+    """The summed region effect, and the EVIDENCE_LIMIT strongest region effects as
+    evidence (sentences come precomputed from the tables)."""
     if not features.any_pain:
-        return effects, shown
-    for r in BASE_REGIONS:
-        painted = r in features.painted
-        eff = (tab.painted if painted else tab.absent)[hyp][r]
-        effects.append(eff)
-        if abs(eff) < MIN_EFFECT:
-            continue
-        if painted:
-            sides = " and ".join(sorted(features.sides[r], reverse=True))
-            factor = f"region:{_side_tag(sides)}{r}"
+        return 0.0, []
+    painted_t, absent_t, texts = tab.painted[hyp], tab.absent[hyp], tab.region_ev[hyp]
+    painted = features.painted
+    total = math.fsum(painted_t[r] if r in painted else absent_t[r] for r in BASE_REGIONS)
+    strong = sorted(((ev, r, p) for r in BASE_REGIONS
+                     if (ev := texts.get((r, p := r in painted))) is not None),
+                    key=lambda t: -abs(t[0][0]))[:EVIDENCE_LIMIT]
+    shown = []
+    for ev, r, is_painted in strong:
+        if is_painted:
+            sides = features.sides[r]
+            factor = f"region:{'both' if len(sides) == 2 else next(iter(sides))}.{r}"
         else:
             factor = f"no_region:{r}"
-        if hyp == OTHER:
-            text = _other_region_text(BASE_REGIONS[r], eff, painted=painted)
-        else:
-            text = _region_text(BASE_REGIONS[r], label, eff, painted=painted,
-                                common=sources_of(r)[1] >= 0.5)
-        shown.append(Evidence(factor, eff, text, sources_of(r)[0]))
-    return effects, shown
+        shown.append(Evidence(factor, ev[0], ev[1], ev[2], ev[3]))
+    return total, shown
 
 
 def _rank_cause(c: Cause, features: Features, tab: _Tables) -> Ranked:
-    label = cause_label(c)
+    label = tab.labels[c.id]
     effects: list[float] = [tab.base[c.id]]
     shown = _base_evidence(c.id, label, tab, c.prior.source)
-    reg_eff, reg_shown = _region_effects(
-        c.id, label, features, tab, lambda r: (c.territory[r].source, c.territory[r].p))
-    effects += reg_eff
+    reg_total, reg_shown = _region_effects(c.id, features, tab)
+    effects.append(reg_total)
     shown += reg_shown
     # independent features go straight in; grouped ones wait for the strongest of their group
     grouped: dict[str, list[tuple[str, Evidence]]] = {}
@@ -306,18 +337,17 @@ def _rank_cause(c: Cause, features: Features, tab: _Tables) -> Ranked:
                 f"{label[:1].upper() + label[1:]} is {'more' if eff > 0 else 'less'} common in "
                 f"{who}."), sx.source))
     shown.sort(key=lambda e: -abs(e.effect))
-    return Ranked(c.id, 0.0, tab.log_mean_prior + math.fsum(effects), shown)
+    return Ranked(c.id, 0.0, tab.log_mean_prior + math.fsum(effects), shown[:EVIDENCE_LIMIT])
 
 
 def _rank_other(features: Features, tab: _Tables) -> Ranked:
     effects: list[float] = [tab.base[OTHER]]
     shown = _base_evidence(OTHER, OTHER_LABEL, tab, ())
-    reg_eff, reg_shown = _region_effects(OTHER, OTHER_LABEL, features, tab,
-                                         lambda r: ((), 0.0))
-    effects += reg_eff
+    reg_total, reg_shown = _region_effects(OTHER, features, tab)
+    effects.append(reg_total)
     shown += reg_shown
     shown.sort(key=lambda e: -abs(e.effect))
-    return Ranked(OTHER, 0.0, tab.log_mean_prior + math.fsum(effects), shown)
+    return Ranked(OTHER, 0.0, tab.log_mean_prior + math.fsum(effects), shown[:EVIDENCE_LIMIT])
 
 
 def _feature_words(key: str) -> str:
@@ -325,10 +355,6 @@ def _feature_words(key: str) -> str:
     if kind == "quality":
         return QUALITIES[fid].split(" (")[0]
     return answer_statement(fid, True)
-
-
-def _side_tag(sides: str) -> str:
-    return "both." if " and " in sides else f"{sides}."
 
 
 def _region_text(region: str, label: str, eff: float, *, painted: bool, common: bool) -> str:
@@ -368,6 +394,7 @@ def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase |
     is worth the most.
     """
     kb = kb or load_knowledge()
+    tab = _tables(kb)
     leading = [r for r in ranked[:4] if r.score >= 0.03]
     if len(leading) < 2:  # one cause dominates: still separate it from the runner-up
         leading = ranked[:2]
@@ -375,7 +402,7 @@ def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase |
     for aid, (kind, group, _q) in ANSWERS.items():
         if aid in features.answers or group == "red_flags":
             continue
-        swings = {r.cause: _swing(kb.causes.get(r.cause), aid) for r in leading}
+        swings = {r.cause: tab.swing[r.cause][aid] for r in leading}
         best, pair = 0.0, None
         for i, a in enumerate(leading):
             for b in leading[i + 1:]:
@@ -387,18 +414,14 @@ def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase |
         a, b = pair
         favours = a if swings[a.cause] > swings[b.cause] else b
         other = b if favours is a else a
-        why = f"Separates {_label(kb, a.cause)} from {_label(kb, b.cause)}: "
-        why += (f"a 'yes' points towards {_label(kb, favours.cause)}, "
-                f"a 'no' towards {_label(kb, other.cause)}."
+        lab = tab.labels
+        why = f"Separates {lab[a.cause]} from {lab[b.cause]}: "
+        why += (f"a 'yes' points towards {lab[favours.cause]}, "
+                f"a 'no' towards {lab[other.cause]}."
                 if kind == "bool" else "the answer weighs differently for each.")
         out.append((best, {"answer": aid, "why": why, "kind": "separates"}))
     out.sort(key=lambda t: -t[0])
     return [q for _, q in out[:limit]]
-
-
-def _label(kb: KnowledgeBase, cause: str) -> str:
-    c = kb.causes.get(cause)
-    return OTHER_LABEL if c is None else cause_label(c)
 
 
 def _swing(cause: Cause | None, aid: str) -> float:
