@@ -232,8 +232,9 @@ def _base_evidence(hyp: str, label: str, tab: _Tables, sources: tuple[str, ...]
     if abs(base) < MIN_EFFECT:
         return []
     if hyp == OTHER:
-        text = ("Most pain between the hip and the knee comes from one of the listed causes; "
-                "a cause outside the list is less common.")
+        text = ("Taken together, the causes outside the list are about as common as one of "
+                "the more common listed causes." if base > 0 else
+                "Causes outside the list are uncommon.")
     else:
         text = sentence(f"{label} is {COMMON if base > 0 else UNCOMMON} "
                         "of pain between the hip and the knee.")
@@ -317,8 +318,9 @@ def _rank_cause(c: Cause, features: Features, tab: _Tables) -> Ranked:
         if abs(best.effect) >= MIN_EFFECT:
             others = [_feature_words(k) for k, _ in members if k != key]
             if others:
-                best.text = (best.text[:-1] + f" (counted once with {', '.join(others)}: "
-                             f"{tab.group_label.get(gid) or 'they measure the same thing'}).")
+                what = tab.group_label.get(gid) or "the same thing"
+                best.text = (best.text[:-1] + f" (counted once with {' and '.join(others)}: "
+                             f"one sign of {what}).")
             shown.append(best)
     if features.bilateral and "bilateral" in c.patterns:
         pat = c.patterns["bilateral"]

@@ -86,8 +86,8 @@ def assessment_text(doc: Document, a: dict[str, Any], kb: KnowledgeBase | None =
         out += ["", "Then ask (separates the leading causes):"]
         for q in others:
             out.append(_wrap(f"? {ANSWERS[q['answer']][2]}  — {q['why']}"))
-    out += ["", f"Knowledge base {a.get('knowledge_version', kb.version)}. "
-            + _wrap(kb.disclaimer, "").strip(), ""]
+    out += ["", _wrap(f"Knowledge base {a.get('knowledge_version', kb.version)}. "
+                      f"{kb.disclaimer}", ""), ""]
     return "\n".join(out)
 
 
