@@ -178,6 +178,8 @@ class AssessmentPanel(QWidget):
         self.ask_layout.setContentsMargins(8, 6, 8, 6)
         self.ask_layout.setHorizontalSpacing(6)
         self.ask_layout.setVerticalSpacing(4)
+        # wrapped questions need their full height: never squeeze the box below its hint
+        self.ask_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         lay.addWidget(self.ask_box)
 
         title = QLabel("<b>Differential</b> — best first (click a bar to see why)")
@@ -294,6 +296,7 @@ class AssessmentPanel(QWidget):
             label = QLabel(("⚑ " if red else "") + html.escape(text))
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             label.setToolTip(q.get("why", ""))
             if red:
                 label.setStyleSheet("QLabel { font-weight: bold; }")
