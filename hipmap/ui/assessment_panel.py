@@ -92,7 +92,7 @@ class RankingChart(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setAccessibleName("Ranking of candidate causes (chart)")
         self.plot.setMinimumHeight(170)
-        self.plot.setMaximumHeight(280)
+        self.plot.setMaximumHeight(230)
         item = self.plot.getPlotItem()
         item.setMouseEnabled(x=False, y=False)
         item.setMenuEnabled(False)
@@ -108,7 +108,7 @@ class RankingChart(QWidget):
         bottom = item.getAxis("bottom")
         bottom.setTicks([[(v / 4, f"{v * 25} %") for v in range(5)]])
         bottom.setTextPen(pg.mkPen("#555"))
-        bottom.setLabel("probability among the listed causes and 'Other'")
+        bottom.setLabel("probability")
         self.bars = pg.BarGraphItem(x0=[0] * n, y=list(range(n)), height=0.68, width=[0] * n,
                                     brushes=[QColor("#9db7d5")] * n, pens=[pg.mkPen(None)] * n)
         item.addItem(self.bars)
