@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 BUILD_VENV ?= .venv-build
 
-.PHONY: run test lint bench assess bundle bench-package clean
+.PHONY: run test lint bench eval assess bundle bench-package clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+## Accuracy, calibration and safety over the labelled cases (tests/cases/literature + seed).
+eval: $(STAMP)
+	$(BIN)/python tools/eval.py
 
 ## Assess the bundled sciatica example on the command line.
 assess: $(STAMP)

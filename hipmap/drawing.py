@@ -145,6 +145,27 @@ class DrawingModel:
         self.patient = patient
         self._emit(Change("patient"))
 
+    @property
+    def age(self) -> float | None:
+        """The one age: ``answers.age``, else ``patient.age`` (contract section 2)."""
+        return self.document().age
+
+    def set_age(self, value: float | None) -> None:
+        """Set (or with ``None`` clear) the age in both places it may be stored, so the
+        patient header and the "How old are you?" answer can never disagree."""
+        if value is None:
+            self.answers.pop("age", None)
+        else:
+            self.answers.update(validate_answers({"age": value}))
+        patient = dict(self.patient or {})
+        if value is None:
+            patient.pop("age", None)
+        else:
+            patient["age"] = self.answers["age"]
+        self.patient = patient or None
+        self._emit(Change("patient"))
+        self._emit(Change("answers", answers=("age",)))
+
     def stroke_ids(self, view: str | None = None) -> list[int]:
         return [i for i, m in self.marks.items()
                 if isinstance(m, Stroke) and (view is None or m.view == view)]
@@ -219,6 +240,26 @@ class SetAnswer(Edit):
 
     def undo(self, model: DrawingModel) -> None:
         model.set_answer(self.answer, self.old)
+
+
+@dataclass
+class SetAge(Edit):
+    """The age, in the patient header and the answers at once (one field, one undo step)."""
+
+    value: float | None = None
+    old_answers: dict[str, Any] = field(default_factory=dict)
+    old_patient: dict[str, Any] | None = None
+
+    def do(self, model: DrawingModel) -> None:
+        self.old_answers = {k: v for k, v in model.answers.items() if k == "age"}
+        self.old_patient = None if model.patient is None else dict(model.patient)
+        model.set_age(self.value)
+
+    def undo(self, model: DrawingModel) -> None:
+        model.answers.pop("age", None)
+        model.answers.update(self.old_answers)
+        model.set_patient(self.old_patient)
+        model._emit(Change("answers", answers=("age",)))
 
 
 @dataclass

@@ -93,11 +93,16 @@ def test_regions_geojson_has_a_feature_per_region_and_dermatome_per_view():
     assert set(plain["views"]) == {"front", "back", "right_side", "left_side"}
 
 
-def test_causes_lists_all_nine_with_sources():
+def test_causes_lists_every_cause_with_sources():
+    from hipmap.core.ids import KB_CAUSES
+
     r = run("causes", "--format", "json")
     kb = json.loads(r.stdout)
-    assert len(kb["causes"]) == 9
+    assert [c["id"] for c in kb["causes"]] == list(KB_CAUSES)
+    assert kb["other"]["prior"] > 0 and all(s in kb["sources"] for s in kb["other"]["source"])
+    assert kb["screening"] and all(s["ask"] for s in kb["screening"])
     for c in kb["causes"]:
+        assert c["short_name"] and c["color"].startswith("#")
         for t in c["territory"].values():
             assert t["source"] and all(s in kb["sources"] for s in t["source"])
     assert "UNVERIFIED" in run("causes").stdout.decode()

@@ -5,9 +5,10 @@ import math
 import pytest
 
 from hipmap.core.document import Document, RegionMark
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, CAUSES, RED_FLAG_ANSWERS
+from hipmap.core.ids import ANSWERS, BASE_REGIONS, OTHER, RED_FLAG_ANSWERS
 from hipmap.knowledge.assessment import assess, headline
 from hipmap.knowledge.base import load_knowledge
+from hipmap.knowledge.matcher import priors
 from hipmap.knowledge.red_flags import red_flags, urgency
 
 KB = load_knowledge()
@@ -21,9 +22,13 @@ def scores(a):
     return {r["cause"]: r["score"] for r in a["ranking"]}
 
 
+#: Every red-flag question answered with its reassuring answer (the leg CAN bear weight).
+NO_FLAGS = {a: a == "can_bear_weight" for a in RED_FLAG_ANSWERS}
+
+
 def test_ranking_lists_every_cause_once_with_scores_that_sum_to_one():
     a = assess(doc(["right.posterior_thigh"]))
-    assert sorted(r["cause"] for r in a["ranking"]) == sorted(CAUSES)
+    assert sorted(r["cause"] for r in a["ranking"]) == sorted([*KB.causes, OTHER])
     assert math.fsum(r["score"] for r in a["ranking"]) == pytest.approx(1.0, abs=1e-3)
     assert all(0 <= r["score"] <= 1 for r in a["ranking"])
     s = [r["score"] for r in a["ranking"]]
@@ -34,7 +39,10 @@ def test_empty_drawing_with_no_answers_is_the_prior():
     a = assess(doc())
     total = sum(c.prior.lr for c in KB.causes.values())
     for cid, s in scores(a).items():
-        assert s == pytest.approx(KB.causes[cid].prior.lr / total, abs=1e-4)
+        expected = KB.other.prior if cid == OTHER else \
+            KB.causes[cid].prior.lr / total * (1 - KB.other.prior)
+        assert s == pytest.approx(expected, abs=1e-4)
+        assert priors(KB)[cid] == pytest.approx(expected)
 
 
 @pytest.mark.parametrize("answer", [a for a in ANSWERS if a not in RED_FLAG_ANSWERS])
@@ -89,26 +97,28 @@ def test_bilateral_pain_favours_stenosis():
 
 
 def test_next_questions_are_unanswered_and_separate_the_leading_causes():
-    a = assess(doc(["right.buttock", "right.posterior_thigh"], {"age": 45}))
+    a = assess(doc(["right.buttock", "right.posterior_thigh"], {"age": 45, **NO_FLAGS}))
     qs = [q["answer"] for q in a["next_questions"]]
     assert qs and "age" not in qs and len(qs) == len(set(qs))
-    assert not set(qs) & set(RED_FLAG_ANSWERS)
+    assert not set(qs) & set(RED_FLAG_ANSWERS)  # screened: only separating questions left
+    assert {q["kind"] for q in a["next_questions"]} == {"separates"}
     top2 = [KB.causes[r["cause"]] for r in a["ranking"][:2]]
     first = qs[0]
     swing = [abs(math.log(c.answers[first].lr_yes / c.answers[first].lr_no))
              if first in c.answers else 0 for c in top2]
     assert max(swing) > 0.5  # the first question really moves one of the leaders
     answered = assess(doc(["right.buttock", "right.posterior_thigh"],
-                          {"age": 45, first: True}))
+                          {"age": 45, **NO_FLAGS, first: True}))
     assert first not in [q["answer"] for q in answered["next_questions"]]
 
 
 def test_pain_in_both_legs_asks_about_cauda_equina_first():
     legs = [f"{s}.posterior_leg" for s in ("right", "left")]
     a = assess(doc(legs))
-    assert [q["answer"] for q in a["next_questions"][:2]] == ["bowel_bladder", "saddle_numbness"]
+    assert [q["answer"] for q in a["next_questions"][:4]] == [
+        "bowel_bladder", "saddle_numbness", "sexual_dysfunction", "leg_weakness"]
     b = assess(doc(legs, {"bowel_bladder": False, "saddle_numbness": False}))
-    assert b["next_questions"][0]["answer"] not in ("bowel_bladder", "saddle_numbness")
+    assert b["next_questions"][0]["answer"] == "sexual_dysfunction"
 
 
 # ------------------------------------------------------------------ red flags
@@ -117,10 +127,14 @@ def test_pain_in_both_legs_asks_about_cauda_equina_first():
     ({"bowel_bladder": True}, "cauda_equina", "emergency"),
     ({"saddle_numbness": True}, "cauda_equina", "emergency"),
     ({"leg_weakness": True}, "acute_nerve_deficit", "emergency"),
-    ({"fever_chills": True}, "infection_or_malignancy", "urgent"),
+    # fever with outer-hip pain: septic arthritis until proven otherwise (BSR/BHPR)
+    ({"fever_chills": True}, "infection_or_malignancy", "emergency"),
     ({"weight_loss": True}, "infection_or_malignancy", "urgent"),
     ({"history_of_cancer": True}, "infection_or_malignancy", "urgent"),
     ({"major_trauma": True}, "fracture", "urgent"),
+    ({"major_trauma": True, "can_bear_weight": False}, "fracture", "emergency"),
+    ({"calf_swelling": True, "recent_immobility_or_surgery": True}, "deep_vein_thrombosis",
+     "urgent"),
     ({"fever_chills": True, "leg_weakness": True}, "infection_or_malignancy", "emergency"),
     ({"history_of_cancer": True, "bowel_bladder": True}, "infection_or_malignancy", "emergency"),
     ({"anticoagulants": True, "leg_weakness": True}, "anticoagulant_bleed", "emergency"),
@@ -152,7 +166,10 @@ def test_a_no_or_unanswered_red_flag_raises_nothing():
     ({"worsening": False, "disturbs_sleep": False}, "self_care"),
 ])
 def test_the_seeds_reasons_to_consult(answers, level):
-    assert urgency(answers, [])[0] == level
+    """With the red-flag screening complete, the seed's rules decide."""
+    assert urgency(answers, [], unscreened=())[0] == level
+    # while screening is incomplete, never self-care
+    assert urgency(answers, [], unscreened=("bowel_bladder",))[0] == "see_clinician"
 
 
 # ------------------------------------------------------------------ knowledge base
@@ -208,9 +225,12 @@ def test_a_broken_knowledge_file_is_refused_with_its_path_and_key(tmp_path):
 
 def test_an_empty_drawing_says_nothing_is_recorded_rather_than_giving_a_verdict():
     a = assess(doc())
-    assert a["urgency"] == "self_care"
+    assert a["urgency"] == "see_clinician" and a["screening"] == "incomplete"
     assert "Nothing has been painted or answered yet" in a["urgency_reasons"][0]
     assert a["nothing_recorded"] and headline(a) == "Nothing recorded yet"
     b = assess(doc(["right.groin"]))
-    assert "No red flag" in b["urgency_reasons"][0]
-    assert not b["nothing_recorded"] and headline(b).startswith("Conservative self-care")
+    assert not b["nothing_recorded"] and headline(b) == "Red-flag screening incomplete"
+    assert b["urgency"] == "see_clinician"
+    c = assess(doc(["right.groin"], {**NO_FLAGS, "age": 40}))
+    assert "No red flag" in c["urgency_reasons"][0]
+    assert c["screening"] == "complete" and headline(c).startswith("Conservative self-care")

@@ -62,7 +62,8 @@ QUALITIES: Final[dict[str, str]] = {
     "numbness": "numbness",
 }
 
-CAUSES: Final = (
+#: Causes with a knowledge-base file (contract sections 6 and 6b).
+KB_CAUSES: Final = (
     "lumbar_radiculopathy",
     "lumbar_spinal_stenosis",
     "hip_osteoarthritis",
@@ -72,7 +73,20 @@ CAUSES: Final = (
     "thigh_muscle_strain",
     "sacroiliac_joint_pain",
     "meralgia_paresthetica",
+    # contract 1.1
+    "femoroacetabular_impingement",
+    "adductor_related_groin_pain",
+    "knee_osteoarthritis",
+    "iliotibial_band_syndrome",
+    "peripheral_arterial_disease",
 )
+
+#: The remainder of the ranking (contract 1.1 section 6b): none of the listed causes explains
+#: the picture well. Not a knowledge-base file: the engine's own hypothesis (model.toml).
+OTHER: Final = "other"
+
+#: Every cause id the ranking holds (contract sections 6 and 6b).
+CAUSES: Final = (*KB_CAUSES, OTHER)
 
 RED_FLAGS: Final = (
     "cauda_equina",
@@ -81,18 +95,75 @@ RED_FLAGS: Final = (
     "fracture",
     # added (contract allows additions): bleeding into the hip flexor or thigh on blood thinners
     "anticoagulant_bleed",
+    # contract 1.1
+    "deep_vein_thrombosis",
 )
 
 URGENCIES: Final = ("self_care", "see_clinician", "urgent", "emergency")  # mildest first
 
-#: Answers of contract section 5: id -> (kind, group, question as a patient reads it)
+#: Answers of contract sections 5 and 5b: id -> (kind, group, question as a patient reads it).
+#: Ordered as the app shows them: the red-flag group first, then history, behaviour, findings.
 ANSWERS: Final[dict[str, tuple[str, str, str]]] = {
+    # ---- red flags: rules in red_flags.toml (only WEIGHABLE_RED_FLAG_ANSWERS also weigh causes)
+    "leg_weakness": (
+        "bool", "red_flags", "Sudden or severe weakness of the leg or foot (foot drop)?"),
+    "fever_chills": ("bool", "red_flags", "Fever or chills with the pain?"),
+    "weight_loss": ("bool", "red_flags", "Weight loss you cannot explain?"),
+    "bowel_bladder": (
+        "bool", "red_flags",
+        "New loss of bowel or bladder control, or difficulty passing urine?"),
+    "saddle_numbness": (
+        "bool", "red_flags", "Numbness around the groin, buttocks or genitals?"),
+    "sexual_dysfunction": (
+        "bool", "red_flags", "New loss of sexual function or of feeling in the genitals?"),
+    "history_of_cancer": ("bool", "red_flags", "Have you ever had cancer?"),
+    "major_trauma": ("bool", "red_flags", "Did a fall or accident happen before the pain?"),
+    "can_bear_weight": (
+        "bool", "red_flags", "Can you stand and walk on the painful leg?"),
+    "anticoagulants": (
+        "bool", "red_flags", "Do you take blood thinners (e.g. warfarin, apixaban)?"),
+    "night_pain": (
+        "bool", "red_flags",
+        "Does it hurt at rest or at night, and not ease when you change position?"),
+    "osteoporosis": (
+        "bool", "red_flags",
+        "Do you have thin bones (osteoporosis), or broke a bone before in a minor fall?"),
+    "long_term_steroids": (
+        "bool", "red_flags", "Have you taken steroid tablets for more than three months?"),
+    "immunosuppressed": (
+        "bool", "red_flags",
+        "Is your immune system weakened by illness or medicines (chemotherapy, transplant "
+        "drugs, HIV)?"),
+    "iv_drug_use": ("bool", "red_flags", "Do you inject drugs?"),
+    "calf_swelling": (
+        "bool", "red_flags", "Is one calf swollen, warm, red or tender?"),
+    "recent_immobility_or_surgery": (
+        "bool", "red_flags",
+        "In the last 12 weeks: an operation, a plaster cast, bed rest or a long journey?"),
+    "training_increase": (
+        "bool", "red_flags",
+        "Have you recently increased your running, marching or training a lot?"),
+    # ---- history
     "age": ("number", "history", "How old are you?"),
     "duration_days": ("number", "history", "How many days has the pain lasted?"),
     "worsening": ("bool", "history", "Is the pain getting steadily worse?"),
     "disturbs_sleep": ("bool", "history", "Does the pain disturb your sleep?"),
     "limits_daily_activities": (
         "bool", "history", "Does the pain make everyday activities hard?"),
+    "after_specific_activity": (
+        "bool", "history",
+        "Did it start with, or flare after, an activity such as running or lifting?"),
+    "sudden_onset_during_activity": (
+        "bool", "history", "Did it begin suddenly during exercise, like a pull or a pop?"),
+    "leg_pain_worse_than_back": ("bool", "history", "Is the leg pain worse than the back pain?"),
+    "tight_belt_or_weight_gain": (
+        "bool", "history",
+        "Any recent weight gain, pregnancy, or tight belts or clothing at the waist?"),
+    "calf_claudication": (
+        "bool", "history",
+        "Does walking bring on a cramp in the calf or buttock that eases within minutes of "
+        "standing still?"),
+    # ---- what makes it worse or better
     "worse_standing_walking": (
         "bool", "behaviour", "Is it worse when you stand or walk for a while?"),
     "relieved_sitting_bending_forward": (
@@ -105,47 +176,51 @@ ANSWERS: Final[dict[str, tuple[str, str, str]]] = {
     "morning_stiffness": ("bool", "behaviour", "Is the hip stiff in the morning or after rest?"),
     "worse_cough_sneeze": (
         "bool", "behaviour", "Does coughing, sneezing or straining make the leg pain worse?"),
-    "after_specific_activity": (
-        "bool", "history",
-        "Did it start with, or flare after, an activity such as running or lifting?"),
-    "sudden_onset_during_activity": (
-        "bool", "history", "Did it begin suddenly during exercise, like a pull or a pop?"),
-    "leg_pain_worse_than_back": ("bool", "history", "Is the leg pain worse than the back pain?"),
     "difficulty_shoes_socks": (
         "bool", "behaviour", "Is it hard to put on your shoes and socks?"),
-    "tight_belt_or_weight_gain": (
-        "bool", "history",
-        "Any recent weight gain, pregnancy, or tight belts or clothing at the waist?"),
+    "groin_click_catch": (
+        "bool", "behaviour", "Does something click, catch or lock deep in the groin?"),
+    "knee_crepitus": (
+        "bool", "behaviour", "Does the knee grate or crackle when it moves?"),
+    # ---- clinician findings
     "tender_lateral_hip": ("bool", "findings", "Is the outer hip tender when pressed?"),
     "single_leg_stance_painful": (
         "bool", "findings", "Standing on the painful leg for 30 s brings on outer-hip pain"),
     "straight_leg_raise_positive": (
         "bool", "findings", "Straight-leg raise reproduces the leg pain"),
+    "slump_positive": ("bool", "findings", "The slump test reproduces the leg pain"),
+    "femoral_stretch_positive": (
+        "bool", "findings", "The femoral nerve stretch test reproduces front-of-thigh pain"),
     "hip_rotation_painful": (
         "bool", "findings", "Turning the hip inwards is painful or limited"),
-    "leg_weakness": (
-        "bool", "red_flags", "Sudden or severe weakness of the leg or foot (foot drop)?"),
-    "fever_chills": ("bool", "red_flags", "Fever or chills with the pain?"),
-    "weight_loss": ("bool", "red_flags", "Weight loss you cannot explain?"),
-    "bowel_bladder": (
-        "bool", "red_flags",
-        "New loss of bowel or bladder control, or difficulty passing urine?"),
-    "saddle_numbness": (
-        "bool", "red_flags", "Numbness around the groin, buttocks or genitals?"),
-    "history_of_cancer": ("bool", "red_flags", "Have you ever had cancer?"),
-    "major_trauma": ("bool", "red_flags", "Did a fall or accident happen before the pain?"),
-    "anticoagulants": (
-        "bool", "red_flags", "Do you take blood thinners (e.g. warfarin, apixaban)?"),
+    "fadir_positive": (
+        "bool", "findings",
+        "Flexion, adduction and internal rotation (FADIR) reproduces the groin pain"),
+    "faber_positive": (
+        "bool", "findings",
+        "Flexion, abduction and external rotation (FABER) reproduces the pain"),
+    "sij_provocation_positive": (
+        "bool", "findings",
+        "Three or more of the five sacroiliac provocation tests reproduce the pain"),
+    "adductor_squeeze_painful": (
+        "bool", "findings", "Resisted adduction (squeeze test) reproduces the groin pain"),
+    "foot_pulses_weak": ("bool", "findings", "Foot pulses are weak or absent"),
 }
 
+#: The question groups, in the order the app shows them: red flags first.
 ANSWER_GROUPS: Final[dict[str, str]] = {
+    "red_flags": "Red flags",
     "history": "History",
     "behaviour": "What makes it worse or better",
     "findings": "Clinician findings",
-    "red_flags": "Red flags",
 }
 
 RED_FLAG_ANSWERS: Final = tuple(a for a, (_, g, _) in ANSWERS.items() if g == "red_flags")
+
+#: Red-flag-group answers that cause files may also weigh (SAFETY-SHARED.md); every other
+#: red-flag answer acts only through the rules of red_flags.toml.
+WEIGHABLE_RED_FLAG_ANSWERS: Final = (
+    "leg_weakness", "training_increase", "night_pain", "can_bear_weight")
 
 
 def split_region(region_id: str) -> tuple[str, str]:

@@ -14,13 +14,27 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, CAUSES, QUALITIES, RED_FLAG_ANSWERS
+from hipmap.core.ids import (
+    ANSWERS,
+    BASE_REGIONS,
+    KB_CAUSES,
+    OTHER,
+    QUALITIES,
+    RED_FLAG_ANSWERS,
+    WEIGHABLE_RED_FLAG_ANSWERS,
+)
+from hipmap.knowledge.rules import Condition, ConditionError
+from hipmap.knowledge.rules import parse as parse_condition
 from hipmap.paths import assets_dir
 
 BASES = ("measured", "derived", "estimate")
 PATTERNS = ("bilateral",)
-LR_RANGE = (0.05, 20.0)
-ALLOWED_RED_FLAG_ANSWERS = ("leg_weakness",)
+LR_RANGE = (0.05, 20.0)  # defaults; model.toml's lr_min / lr_max are the ones used
+P_RANGE = (0.01, 0.99)  # defaults; model.toml's p_min / p_max
+ALLOWED_RED_FLAG_ANSWERS = WEIGHABLE_RED_FLAG_ANSWERS
+SEXES = ("female", "male")
+SHORT_NAME_MAX = 18
+_HEX = "0123456789abcdef"
 
 
 class KnowledgeError(ValueError):
@@ -93,6 +107,9 @@ class Cause:
     qualities: dict[str, PresenceLR]
     patterns: dict[str, PresenceLR]
     raw: dict[str, Any] = field(repr=False, compare=False)
+    short_name: str = ""  # the chart label (<= 18 characters)
+    color: str = ""  # "#rrggbb", the cause's colour on the chart
+    sex: dict[str, PresenceLR] = field(default_factory=dict)  # "female"/"male" -> lr
 
 
 @dataclass(frozen=True)
@@ -106,13 +123,73 @@ class Source:
 
 @dataclass(frozen=True)
 class RedFlagRule:
+    """Fires when every ``all`` condition holds and, if ``any`` is given, one of those."""
+
     flag: str
     urgency: str
-    all: tuple[str, ...]
-    any: tuple[str, ...]
+    all: tuple[Condition, ...]
+    any: tuple[Condition, ...]
     message: str
     action: str
     source: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def answers(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a for c in (*self.all, *self.any) for a in c.answers))
+
+
+@dataclass(frozen=True)
+class ScreenRule:
+    """Which red-flag questions matter for a drawing and its answers (contract 1.1 §3b).
+
+    Applies when every ``when`` condition holds and, if ``when_any`` is given, one of those
+    (with ``if_unknown = "ask"``, an unknown condition counts as holding). Its ``ask`` list
+    joins the screening list in file order: the first matching screens are asked first."""
+
+    id: str
+    when: tuple[Condition, ...]
+    when_any: tuple[Condition, ...]
+    ask_if_unknown: bool
+    ask: tuple[str, ...]
+    why: str
+    source: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """Features that measure one idea: for each cause only the strongest effect counts."""
+
+    id: str
+    members: tuple[str, ...]  # "answer:<id>" or "quality:<id>"
+    label: str
+    source: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OtherSpec:
+    """The remainder hypothesis ``other``: a prior and a flat, broad territory."""
+
+    prior: float
+    territory_p: float
+    basis: str
+    source: tuple[str, ...]
+    note: str
+
+
+class CauseTable(dict[str, Cause]):
+    """The knowledge base's causes, one per file, in contract order. Iterating, ``in`` and
+    ``get`` see the files only; indexing with ``other`` (the remainder of the ranking, not a
+    file) gives its Cause-shaped description, so code that names every ranked cause works."""
+
+    other: Cause | None = None
+
+    def __missing__(self, key: str) -> Cause:
+        if key == OTHER and self.other is not None:
+            return self.other
+        raise KeyError(key)
 
 
 @dataclass(frozen=True)
@@ -121,10 +198,14 @@ class KnowledgeBase:
     region_exponent: float
     painted_threshold: float
     disclaimer: str
-    causes: dict[str, Cause]
+    causes: CauseTable
     sources: dict[str, Source]
     red_flag_rules: tuple[RedFlagRule, ...]
     model: dict[str, Any]
+    unpainted_exponent: float = 0.0
+    other: OtherSpec | None = None
+    groups: tuple[EvidenceGroup, ...] = ()
+    screens: tuple[ScreenRule, ...] = ()
 
     def unverified_sources(self) -> list[str]:
         return sorted(s for s, src in self.sources.items() if not src.verified)
@@ -189,18 +270,89 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
     model = _toml(root / "model.toml")
     where = str(root / "model.toml")
     exponent = _float(model, "region_exponent", where, 0.05, 1.0)
+    unpainted = _float(model, "unpainted_exponent", where, 0.0, 1.0)
     threshold = _float(model, "painted_threshold", where, 0.0, 1.0)
-    causes = {}
-    for cid in CAUSES:
-        causes[cid] = _load_cause(root / "causes" / f"{cid}.toml", cid, sources)
-    extra = sorted(p.stem for p in (root / "causes").glob("*.toml") if p.stem not in CAUSES)
+    other = _load_other(model, where, sources)
+    groups = _load_groups(model, where, sources)
+    # The causes are the files present (data decides the count); a test, not the loader,
+    # demands every contract cause. Contract order, so rankings tie-break the same way.
+    present = {p.stem for p in (root / "causes").glob("*.toml")}
+    extra = sorted(present - set(KB_CAUSES))
     if extra:
-        raise KnowledgeError(f"{root / 'causes'}: files for unknown cause ids {extra}")
-    rules = _load_red_flags(root / "red_flags.toml", sources)
+        raise KnowledgeError(f"{root / 'causes'}: files for unknown cause ids {extra} "
+                             f"(known: {', '.join(KB_CAUSES)})")
+    bounds = Bounds(p=(_float(model, "p_min", where, 0.0, 0.5) if "p_min" in model else P_RANGE[0],
+                       _float(model, "p_max", where, 0.5, 1.0) if "p_max" in model else P_RANGE[1]),
+                    lr=(_float(model, "lr_min", where, 0.0, 1.0) if "lr_min" in model
+                        else LR_RANGE[0],
+                        _float(model, "lr_max", where, 1.0, 1000.0) if "lr_max" in model
+                        else LR_RANGE[1]))
+    causes = {cid: _load_cause(root / "causes" / f"{cid}.toml", cid, sources, bounds)
+              for cid in KB_CAUSES if cid in present}
+    if not causes:
+        raise KnowledgeError(f"{root / 'causes'}: no cause files")
+    rules, screens = _load_red_flags(root / "red_flags.toml", sources)
+    causes = CauseTable(causes)
+    causes.other = _other_cause(other)
     return KnowledgeBase(
         version=str(model.get("version", "0")), region_exponent=exponent,
         painted_threshold=threshold, disclaimer=str(model.get("disclaimer", "")),
-        causes=causes, sources=sources, red_flag_rules=rules, model=model)
+        causes=causes, sources=sources, red_flag_rules=rules, model=model,
+        unpainted_exponent=unpainted, other=other, groups=groups, screens=screens)
+
+
+def _load_other(model: dict[str, Any], where: str, sources: dict[str, Source]) -> OtherSpec:
+    t = model.get("other")
+    wh = f"{where} [other]"
+    if not isinstance(t, dict):
+        raise KnowledgeError(f"{wh}: the remainder hypothesis needs a table")
+    cited = _cited(t, wh, sources)
+    return OtherSpec(prior=_float(t, "prior", wh, 0.001, 0.5),
+                     territory_p=_float(t, "territory_p", wh, 0.01, 0.99),
+                     basis=cited["basis"], source=cited["source"], note=cited["note"])
+
+
+def _other_cause(o: OtherSpec) -> Cause:
+    from hipmap.knowledge.texts import OTHER_COLOR, OTHER_NAME, OTHER_SHORT
+
+    cited = {"basis": o.basis, "source": o.source, "note": o.note}
+    return Cause(
+        id=OTHER, name=OTHER_NAME, plain_name="A cause outside hipmap's list",
+        summary=("The remainder of the ranking: none of the listed causes explains the drawing "
+                 "and the answers well. Its likelihood is deliberately broad (every region "
+                 "equally likely, no answer weighs), so it rises when nothing fits."),
+        plain_summary=("None of the causes hipmap knows fits your picture well. A clinician "
+                       "should look for other causes."),
+        territory_summary="Anywhere: no preferred territory.", self_care="",
+        prior=PresenceLR(lr=o.prior, **cited),
+        territory={r: Territory(p=o.territory_p, **cited) for r in BASE_REGIONS},
+        answers={}, qualities={}, patterns={}, raw={}, short_name=OTHER_SHORT,
+        color=OTHER_COLOR)
+
+
+def _load_groups(model: dict[str, Any], where: str, sources: dict[str, Source]
+                 ) -> tuple[EvidenceGroup, ...]:
+    groups, seen = [], set()
+    for i, g in enumerate(model.get("group", [])):
+        wh = f"{where} [[group]] #{i + 1}"
+        members = g.get("members")
+        if not isinstance(members, list) or len(members) < 2:
+            raise KnowledgeError(f"{wh}: members must list at least two features")
+        for m in members:
+            kind, _, fid = str(m).partition(":")
+            ok = ((kind == "answer" and ANSWERS.get(fid, ("",))[0] == "bool")
+                  or (kind == "quality" and fid in QUALITIES))
+            if not ok:
+                raise KnowledgeError(f"{wh}: {m!r} is not 'answer:<yes/no id>' or "
+                                     "'quality:<id>'")
+            if m in seen:
+                raise KnowledgeError(f"{wh}: {m!r} is already in another group")
+            seen.add(m)
+        cited = _cited(g, wh, sources)
+        groups.append(EvidenceGroup(id=str(g.get("id", f"group{i + 1}")),
+                                    members=tuple(members), label=str(g.get("label", "")),
+                                    source=cited["source"], note=cited["note"]))
+    return tuple(groups)
 
 
 def _toml(path: Path) -> dict[str, Any]:
@@ -253,11 +405,21 @@ def _float(t: dict[str, Any], key: str, where: str, lo: float, hi: float) -> flo
     return float(v)
 
 
-def _lr(t: dict[str, Any], key: str, where: str) -> float:
-    return _float(t, key, where, *LR_RANGE)
+@dataclass(frozen=True)
+class Bounds:
+    """The bounds every number of a cause file respects (model.toml)."""
+
+    p: tuple[float, float] = P_RANGE
+    lr: tuple[float, float] = LR_RANGE
 
 
-def _load_cause(path: Path, cid: str, sources: dict[str, Source]) -> Cause:
+def _load_cause(path: Path, cid: str, sources: dict[str, Source],
+                bounds: Bounds | None = None) -> Cause:
+    bounds = bounds or Bounds()
+
+    def _lr(t: dict[str, Any], key: str, where: str) -> float:
+        return _float(t, key, where, *bounds.lr)
+
     d = _toml(path)
     w = str(path)
     if d.get("id") != cid:
@@ -274,7 +436,7 @@ def _load_cause(path: Path, cid: str, sources: dict[str, Source]) -> Cause:
     if missing or unknown:
         raise KnowledgeError(f"{w}: territory missing {missing} / unknown {unknown}")
     territory = {
-        r: Territory(p=_float(t, "p", f"{w} [territory.{r}]", 0.005, 0.995),
+        r: Territory(p=_float(t, "p", f"{w} [territory.{r}]", *bounds.p),
                      **_cited(t, f"{w} [territory.{r}]", sources))
         for r, t in terr_t.items()
     }
@@ -311,14 +473,45 @@ def _load_cause(path: Path, cid: str, sources: dict[str, Source]) -> Cause:
             raise KnowledgeError(f"{w} [patterns.{pid}]: unknown pattern (known: {PATTERNS})")
         patterns[pid] = PresenceLR(lr=_lr(t, "lr", f"{w} [patterns.{pid}]"),
                                    **_cited(t, f"{w} [patterns.{pid}]", sources))
+    sex = {}
+    for sid, t in d.get("sex", {}).items():
+        if sid not in SEXES:
+            raise KnowledgeError(f"{w} [sex.{sid}]: unknown sex (known: {SEXES})")
+        sex[sid] = PresenceLR(lr=_lr(t, "lr", f"{w} [sex.{sid}]"),
+                              **_cited(t, f"{w} [sex.{sid}]", sources))
+    short = d.get("short_name")
+    if short is not None and (not isinstance(short, str) or not short.strip()
+                              or len(short) > SHORT_NAME_MAX):
+        raise KnowledgeError(f"{w}: short_name must be a string of 1 to {SHORT_NAME_MAX} "
+                             f"characters, got {short!r}")
+    color = d.get("color")
+    if color is not None and not _is_hex_colour(color):
+        raise KnowledgeError(f"{w}: color must be '#rrggbb', got {color!r}")
     return Cause(
         id=cid, name=d["name"], plain_name=d["plain_name"], summary=d["summary"],
         plain_summary=d["plain_summary"], territory_summary=str(d.get("territory_summary", "")),
         self_care=str(d.get("self_care", "")), prior=prior, territory=territory,
-        answers=answers, qualities=qualities, patterns=patterns, raw=d)
+        answers=answers, qualities=qualities, patterns=patterns, raw=d,
+        short_name=(short or "").strip(), color=(color or "").lower(), sex=sex)
 
 
-def _load_red_flags(path: Path, sources: dict[str, Source]) -> tuple[RedFlagRule, ...]:
+def _is_hex_colour(v: Any) -> bool:
+    return (isinstance(v, str) and len(v) == 7 and v[0] == "#"
+            and all(ch in _HEX for ch in v[1:].lower()))
+
+
+def _conditions(r: dict[str, Any], key: str, wh: str) -> tuple[Condition, ...]:
+    raw = r.get(key, [])
+    if not isinstance(raw, list):
+        raise KnowledgeError(f"{wh}: {key} must be a list of conditions")
+    try:
+        return tuple(parse_condition(c) for c in raw)
+    except ConditionError as exc:
+        raise KnowledgeError(f"{wh}: {key}: {exc}") from None
+
+
+def _load_red_flags(path: Path, sources: dict[str, Source]
+                    ) -> tuple[tuple[RedFlagRule, ...], tuple[ScreenRule, ...]]:
     from hipmap.core.ids import RED_FLAGS, URGENCIES
 
     d = _toml(path)
@@ -329,19 +522,38 @@ def _load_red_flags(path: Path, sources: dict[str, Source]) -> tuple[RedFlagRule
             raise KnowledgeError(f"{wh}: unknown red flag {r.get('flag')!r}")
         if r.get("urgency") not in URGENCIES[2:]:
             raise KnowledgeError(f"{wh}: a red flag's urgency is urgent or emergency")
-        names = [*r.get("all", []), *r.get("any", [])]
-        bad = [a for a in names if a not in ANSWERS or ANSWERS[a][0] != "bool"]
-        if bad or not names:
-            raise KnowledgeError(f"{wh}: conditions must be yes/no answer ids, bad: {bad}")
+        all_c, any_c = _conditions(r, "all", wh), _conditions(r, "any", wh)
+        if not all_c and not any_c:
+            raise KnowledgeError(f"{wh}: a rule needs conditions")
+        for key in ("message", "action"):
+            if not str(r.get(key, "")).strip():
+                raise KnowledgeError(f"{wh}: {key} is required")
         cited = _cited(r, wh, sources)
-        rules.append(RedFlagRule(flag=r["flag"], urgency=r["urgency"],
-                                 all=tuple(r.get("all", [])), any=tuple(r.get("any", [])),
+        rules.append(RedFlagRule(flag=r["flag"], urgency=r["urgency"], all=all_c, any=any_c,
                                  message=str(r["message"]), action=str(r["action"]),
-                                 source=cited["source"]))
+                                 source=cited["source"], note=cited["note"]))
     flags = {r.flag for r in rules}
     if set(RED_FLAGS) - flags:
         raise KnowledgeError(f"{path}: no rule for red flags {sorted(set(RED_FLAGS) - flags)}")
-    return tuple(rules)
+    screens = []
+    for i, r in enumerate(d.get("screen", [])):
+        wh = f"{path} [[screen]] #{i + 1}"
+        ask = r.get("ask")
+        if not isinstance(ask, list) or not ask:
+            raise KnowledgeError(f"{wh}: ask must list red-flag answer ids")
+        bad = [a for a in ask if a not in RED_FLAG_ANSWERS]
+        if bad:
+            raise KnowledgeError(f"{wh}: {bad} are not red-flag answer ids")
+        unknown = r.get("if_unknown", "skip")
+        if unknown not in ("skip", "ask"):
+            raise KnowledgeError(f"{wh}: if_unknown must be 'skip' or 'ask'")
+        cited = _cited(r, wh, sources)
+        screens.append(ScreenRule(
+            id=str(r.get("id", f"screen{i + 1}")), when=_conditions(r, "when", wh),
+            when_any=_conditions(r, "when_any", wh), ask_if_unknown=unknown == "ask",
+            ask=tuple(ask), why=str(r.get("why", "")), source=cited["source"],
+            note=cited["note"]))
+    return tuple(rules), tuple(screens)
 
 
 if __name__ == "__main__":

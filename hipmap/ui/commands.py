@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from hipmap.drawing import DrawingModel, Edit, SetAnswer, SetPatient
+from hipmap.drawing import DrawingModel, Edit, SetAge, SetAnswer, SetPatient
 
 _MERGE_ID = 0x4D41  # consecutive edits of the same answer (typing "58" into Age) merge
 
@@ -28,7 +28,7 @@ class EditCommand(QUndoCommand):
         self.edit.undo(self.model)
 
     def id(self) -> int:
-        return _MERGE_ID if isinstance(self.edit, SetAnswer | SetPatient) else -1
+        return _MERGE_ID if isinstance(self.edit, SetAnswer | SetPatient | SetAge) else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditCommand):
@@ -41,6 +41,10 @@ class EditCommand(QUndoCommand):
             return True
         if isinstance(a, SetPatient) and isinstance(b, SetPatient):
             a.patient = b.patient
+            return True
+        if isinstance(a, SetAge) and isinstance(b, SetAge) and a.value is not None \
+                and b.value is not None:
+            a.value = b.value  # typing "58": one step; undo restores what was there before
             return True
         return False
 
@@ -56,8 +60,19 @@ class Editor:
         self.stack.push(EditCommand(self.model, edit))
 
     def set_answer(self, answer: str, value: Any) -> None:
+        if answer == "age":
+            self.set_age(value)
+            return
         if self.model.answers.get(answer) == value and (value is None or
                                                          answer in self.model.answers):
             return
         label = answer.replace("_", " ")
         self.push(SetAnswer(f"Answer '{label}'", answer=answer, value=value))
+
+    def set_age(self, value: Any) -> None:
+        """The one age field (patient header and "How old are you?")."""
+        if value is not None and self.model.age == value and "age" in self.model.answers:
+            return
+        if value is None and self.model.age is None:
+            return
+        self.push(SetAge("Set age" if value is not None else "Clear age", value=value))

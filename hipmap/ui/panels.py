@@ -159,13 +159,14 @@ class QuestionsPanel(QScrollArea):
         self.sync()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("answers", "reset"):
+        if change.kind in ("answers", "reset", "patient"):
             self.sync()
 
     def sync(self) -> None:
         answers = self.editor.model.answers
         for aid, row in self.rows.items():
-            row.set_value(answers.get(aid))
+            # age: the one field shared with the patient header (answers, else patient)
+            row.set_value(self.editor.model.age if aid == "age" else answers.get(aid))
 
     def set_next_questions(self, questions: list[dict[str, Any]]) -> None:
         why = {q["answer"]: q.get("why", "") for q in questions}
@@ -432,7 +433,8 @@ class PatientHeader(QWidget):
         self.age = QSpinBox()
         self.age.setRange(-1, 130)
         self.age.setSpecialValueText("—")
-        self.age.setAccessibleName("Patient age in years")
+        self.age.setAccessibleName("Patient age in years (the same field as 'How old are "
+                                   "you?')")
         lay.addWidget(self.age)
         lay.addWidget(QLabel("Sex"))
         self.sex = QComboBox()
@@ -443,23 +445,28 @@ class PatientHeader(QWidget):
         lay.addWidget(self.sex)
         self._syncing = False
         self.pid.editingFinished.connect(self._commit)
-        self.age.valueChanged.connect(lambda _v: self._commit())
+        self.age.valueChanged.connect(self._age_changed)
         self.sex.currentIndexChanged.connect(lambda _i: self._commit())
-        editor.model.subscribe(lambda c: c.kind in ("patient", "reset") and self.sync())
+        editor.model.subscribe(
+            lambda c: c.kind in ("patient", "reset", "answers") and self.sync())
         self.sync()
 
     def value(self) -> dict[str, Any] | None:
+        """The patient header from the id and sex fields; the age is kept as it is (it has
+        its own edit, shared with the answers)."""
         old = dict(self.editor.model.patient or {})
-        for key in ("id", "age", "sex"):
+        for key in ("id", "sex"):
             old.pop(key, None)
         pid = self.pid.text().strip()
         if pid:
             old["id"] = pid
-        if self.age.value() >= 0:
-            old["age"] = self.age.value()
         if self.sex.currentData():
             old["sex"] = self.sex.currentData()
         return old or None
+
+    def _age_changed(self, v: int) -> None:
+        if not self._syncing:
+            self.editor.set_age(None if v < 0 else v)
 
     def _commit(self) -> None:
         if self._syncing:
@@ -473,8 +480,9 @@ class PatientHeader(QWidget):
         try:
             p = self.editor.model.patient or {}
             self.pid.setText(str(p.get("id") or ""))
-            age = p.get("age")
-            self.age.setValue(round(age) if isinstance(age, int | float) else -1)
+            age = self.editor.model.age
+            if self.age.value() != (round(age) if age is not None else -1):
+                self.age.setValue(round(age) if age is not None else -1)
             i = self.sex.findData(p.get("sex"))
             if i < 0 and p.get("sex"):
                 self.sex.addItem(str(p["sex"]), p["sex"])
@@ -517,8 +525,8 @@ class RedFlagBanner(QFrame):
         parts = []
         for f in flags:
             level = "EMERGENCY" if f.get("urgency") == "emergency" else "URGENT"
-            triggers = ", ".join(ANSWERS[t][2].rstrip("?") for t in f.get("triggers", [])
-                                 if t in ANSWERS)
+            triggers = "; ".join(f.get("because") or [
+                ANSWERS[t][2].rstrip("?") for t in f.get("triggers", []) if t in ANSWERS])
             parts.append(
                 f"<div style='margin-bottom:4px'><span style='font-size:16px'><b>RED FLAG — "
                 f"{level}:</b> {html.escape(f.get('message', ''))}</span><br>"

@@ -12,13 +12,13 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from hipmap.core.document import Document
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, split_region
-from hipmap.knowledge.assessment import assess, headline
+from hipmap.knowledge.assessment import assess, headline, headline_detail, verdict_style
 from hipmap.knowledge.base import load_knowledge
-from hipmap.knowledge.texts import short_name
+from hipmap.knowledge.texts import cause_name, cause_short, effect_text, percent_text
 from hipmap.ui.render import ensure_gui_app, render_document_image
 
 URGENCY_COLOURS = {"emergency": "#b00020", "urgent": "#c25700", "see_clinician": "#1d4e89",
-                   "self_care": "#2e6b30"}
+                   "self_care": "#2e6b30", "neutral": "#4a4f55"}  # by verdict_style()
 
 
 def _e(text: Any) -> str:
@@ -27,7 +27,7 @@ def _e(text: Any) -> str:
 
 def report_html(doc: Document, a: dict[str, Any]) -> str:
     kb = load_knowledge()
-    colour = URGENCY_COLOURS[a["urgency"]]
+    colour = URGENCY_COLOURS[verdict_style(a)]
     who = ", ".join(f"{_e(k)}: {_e(v)}" for k, v in (doc.patient or {}).items()
                     if v is not None) or "not recorded"
     out = [
@@ -37,7 +37,10 @@ def report_html(doc: Document, a: dict[str, Any]) -> str:
         f"Knowledge base {_e(kb.version)}. RIGHT and LEFT are the patient's own sides.</p>",
         f"<table width='100%' cellpadding='6' style='background:{colour}; color:white'>"
         f"<tr><td><b style='font-size:13pt'>{_e(headline(a))}</b><br/>"
-        + "<br/>".join(_e(r) for r in a.get("urgency_reasons", [])) + "</td></tr></table>",
+        + (f"{_e(headline_detail(a))}<br/>" if headline_detail(a) else "")
+        + "<br/>".join(_e(r) for r in a.get("urgency_reasons", [])
+                       if not (headline_detail(a) and r.startswith("Red-flag screening")))
+        + "</td></tr></table>",
     ]
     if a["red_flags"]:
         out.append("<h3 style='color:#b00020'>Red flags — these come before any ranking</h3><ul>")
@@ -45,9 +48,9 @@ def report_html(doc: Document, a: dict[str, Any]) -> str:
             out.append(f"<li><b>{_e(f['id'])} ({_e(f['urgency'])})</b>: {_e(f['message'])} "
                        f"<b>What to do now:</b> {_e(f['action'])}</li>")
         out.append("</ul>")
-    if a.get("red_flags_not_asked"):
-        out.append("<p><b>Red-flag questions not yet asked:</b> " + ", ".join(
-            _e(ANSWERS[q][2]) for q in a["red_flags_not_asked"]) + "</p>")
+    if a.get("unscreened"):
+        out.append("<p><b>Red-flag questions to ask first:</b> " + " ".join(
+            _e(ANSWERS[q][2]) for q in a["unscreened"]) + "</p>")
     out.append("<p><img src='hipmap://diagram.png' width='680'/></p>")
     out.append("<h3>Where it hurts</h3><table border='1' cellspacing='0' cellpadding='3'>"
                "<tr><th>Region (patient's side)</th><th>Covered</th><th>Intensity</th></tr>")
@@ -74,7 +77,8 @@ def report_html(doc: Document, a: dict[str, Any]) -> str:
     cited: list[str] = []
     for i, r in enumerate(a["ranking"], 1):
         cause = kb.causes[r["cause"]]
-        out.append(f"<p><b>{i}. {_e(short_name(cause))}</b> — {r['score'] * 100:.1f}%<br/>"
+        out.append(f"<p><b>{i}. {_e(cause_short(kb, r['cause']))}</b> "
+                   f"({_e(cause_name(kb, r['cause']))}) — {percent_text(r['score'])}<br/>"
                    f"<i>{_e(cause.plain_summary)}</i></p>")
         if i <= 3:
             out.append("<ul>")
@@ -85,7 +89,8 @@ def report_html(doc: Document, a: dict[str, Any]) -> str:
                         cited.append(s)
                     refs.append(str(cited.index(s) + 1))
                 sign = "▲" if e["effect"] > 0 else "▼"
-                out.append(f"<li>{sign} {_e(e['text'])} <sup>[{', '.join(refs)}]</sup></li>")
+                out.append(f"<li>{sign} {_e(e['text'])} <i>({_e(effect_text(e['effect']))})</i>"
+                           f" <sup>[{', '.join(refs)}]</sup></li>")
             out.append("</ul>")
     if a["next_questions"]:
         out.append("<h3>Ask next</h3><ul>")
