@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from hipmap import cli_record
 from hipmap.core.errors import InputError
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
@@ -63,10 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
 
     e = sub.add_parser("export", help="export a document and its assessment (FHIR R4 Bundle)")
-    e.add_argument("file")
+    e.add_argument("file", nargs="?", help="a .hipmap.json document (or --patient ID)")
     e.add_argument("--fhir", action="store_true", required=True,
                    help="write a FHIR R4 Bundle (JSON)")
     e.add_argument("-o", "--output", metavar="OUT.json", help="default: standard output")
+    cli_record.add_parsers(sub, export=e)  # db, visits, history, inbox; export --patient
     return p
 
 
@@ -85,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command is None:
             return _gui(args)
+        if args.command in cli_record.RECORD_COMMANDS:
+            return cli_record.run(args)
         return {"assess": cmd_assess, "regions": cmd_regions, "causes": cmd_causes,
                 "render": cmd_render, "report": cmd_report,
                 "export": cmd_export}[args.command](args)
@@ -106,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
 
 
-COMMANDS = ("assess", "regions", "causes", "render", "report", "export")
+COMMANDS = ("assess", "regions", "causes", "render", "report", "export",
+            *cli_record.RECORD_COMMANDS)
 
 
 def _drawing_to_open(args: list[str]) -> str | None:
@@ -225,6 +230,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from hipmap.core.document import atomic_write_text
     from hipmap.fhir import export_bundle
 
+    if args.patient is not None or args.file is None:
+        if args.patient is None:
+            raise UsageError("hipmap export: give a FILE, or --patient ID to export from the "
+                             "record (see 'hipmap export --help')")
+        return cli_record.run(args)
     doc = _read_document(args.file)
     text = json.dumps(export_bundle(doc), ensure_ascii=False, indent=2) + "\n"
     if args.output:
