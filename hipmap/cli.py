@@ -28,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv``, only the record commands it names are built (argparse
+    spends ~2 ms on gettext per subparser, which ``hipmap assess`` need not pay)."""
     p = _Parser(prog="hipmap", description=(
         "Paint where it hurts from hip to knee. Without a command, opens the desktop app. "
         "hipmap supports a clinician's judgement; it does not diagnose."))
@@ -68,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--fhir", action="store_true", required=True,
                    help="write a FHIR R4 Bundle (JSON)")
     e.add_argument("-o", "--output", metavar="OUT.json", help="default: standard output")
-    cli_record.add_parsers(sub, export=e)  # db, visits, history, inbox; export --patient
+    cli_record.add_parsers(sub, export=e, argv=argv)  # db, visits, history, inbox
     return p
 
 
@@ -78,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         open_path = _drawing_to_open(args_list)
-        args = build_parser().parse_args(args_list)
+        args = build_parser(args_list).parse_args(args_list)
         args.open_path = open_path
         if args.version:
             import hipmap

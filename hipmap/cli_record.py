@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,12 +29,44 @@ def _db_option(p: argparse.ArgumentParser) -> None:
                    help="database URL (default: HIPMAP_DB, else the embedded database)")
 
 
-def add_parsers(sub: Any, export: argparse.ArgumentParser) -> None:
+def wanted(argv: Sequence[str] | None) -> set[str]:
+    """The record commands to build parsers for: the one ``argv`` names, or all of them
+    when it names none of the others (help, a mistake)."""
+    if argv is None:
+        return set(RECORD_COMMANDS)
+    first = next((a for i, a in enumerate(argv) if not a.startswith("-")
+                  and (i == 0 or argv[i - 1] != "--db")), None)
+    if first in RECORD_COMMANDS:
+        return {first}
+    if first in ("assess", "regions", "causes", "render", "report", "export"):
+        return set()
+    return set(RECORD_COMMANDS)
+
+
+def add_parsers(sub: Any, export: argparse.ArgumentParser,
+                argv: Sequence[str] | None = None) -> None:
     """Add the record's subcommands to ``hipmap``'s parser, and ``--patient`` to export."""
     export.add_argument("--patient", metavar="ID",
                         help="export every visit of this patient from the record")
     _db_option(export)
+    build = wanted(argv)
+    if "db" in build:
+        _db_parsers(sub)
+    if "visits" in build:
+        _visits_parsers(sub)
+    if "history" in build:
+        h = sub.add_parser("history", help="a patient's visits and what changed, oldest "
+                                           "first")
+        h.add_argument("patient", metavar="PATIENT")
+        h.add_argument("--format", choices=("json", "text"), default="text")
+        _db_option(h)
+    if "inbox" in build:
+        i = sub.add_parser("inbox", help="kiosk submissions not yet opened, oldest first")
+        i.add_argument("--format", choices=("json", "text"), default="text")
+        _db_option(i)
 
+
+def _db_parsers(sub: Any) -> None:
     db = sub.add_parser("db", help="create, upgrade, check, back up or restore the record")
     dbs = db.add_subparsers(dest="db_command", metavar="{upgrade,check,backup,restore,roles}",
                             parser_class=type(db))
@@ -54,6 +87,8 @@ def add_parsers(sub: Any, export: argparse.ArgumentParser) -> None:
                     help="run the SQL on the database (as its owner or a superuser)")
     _db_option(ro)
 
+
+def _visits_parsers(sub: Any) -> None:
     v = sub.add_parser("visits", help="add, update, show or list visits")
     vs = v.add_subparsers(dest="visits_command", metavar="{add,update,show,list,revisions}",
                           parser_class=type(v))
@@ -83,15 +118,6 @@ def add_parsers(sub: Any, export: argparse.ArgumentParser) -> None:
     rv.add_argument("visit")
     rv.add_argument("--format", choices=("json", "text"), default="text")
     _db_option(rv)
-
-    h = sub.add_parser("history", help="a patient's visits and what changed, oldest first")
-    h.add_argument("patient", metavar="PATIENT")
-    h.add_argument("--format", choices=("json", "text"), default="text")
-    _db_option(h)
-
-    i = sub.add_parser("inbox", help="kiosk submissions not yet opened, oldest first")
-    i.add_argument("--format", choices=("json", "text"), default="text")
-    _db_option(i)
 
 
 # ----------------------------------------------------------------------------- running

@@ -200,7 +200,7 @@ def test_revisions_are_append_only_in_the_database_itself(store):
         with pytest.raises(Exception, match="append-only"), store.engine.begin() as c:
             c.execute(text(sql))
     # A visit cannot point at a version that was never stored.
-    with pytest.raises(Exception, match="(?i)foreign key"), store.engine.begin() as c:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), store.engine.begin() as c:
         c.execute(text("UPDATE visits SET version = 2 WHERE id = :v"), {"v": ref.visit})
     assert store.get_visit(ref.visit).version == 1
     assert len(store.revisions(ref.visit)) == 1

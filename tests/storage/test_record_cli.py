@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT, drawing
@@ -38,7 +39,7 @@ def test_the_contract_flow(hm, tmp_path):
     code, out, _ = hm("visits", "add", f, "--format", "json")
     assert code == 0 and json.loads(out) == {"patient": "P-CLI", "visit": 1, "version": 1}
     code, out, _ = hm("visits", "show", "1")
-    assert code == 0 and out == open(f).read() + "\n"  # as given, unknown keys kept
+    assert code == 0 and out == Path(f).read_text() + "\n"  # as given, unknown keys kept
     code, out, _ = hm("visits", "update", "1", f, "--if-version", "1", "--format", "json")
     assert code == 0 and json.loads(out) == {"patient": "P-CLI", "visit": 1, "version": 2}
     code, out, err = hm("visits", "update", "1", f, "--if-version", "1")
@@ -175,17 +176,17 @@ def test_bad_input_exits_2_with_one_line_and_changes_nothing(hm, tmp_path, args,
                  {"kind": "region", "region": "right.groin", "intensity": 11}])),
              "nopatient": write(tmp_path, "np.json", drawing(None)),
              "nodir": tmp_path / "no" / "backup"}
-    code, out, err = hm(*[a.format(**paths) for a in args])
+    code, _out, err = hm(*[a.format(**paths) for a in args])
     assert code == 2, err
     assert err.count("\n") == 1 and needle in err and "Traceback" not in err
     assert hm("visits", "list", "--format", "json")[1].count('"visit"') == 1
-    assert hm("visits", "show", "1")[1] == open(good).read() + "\n"
+    assert hm("visits", "show", "1")[1] == Path(good).read_text() + "\n"
 
 
 def test_restore_refuses_a_database_that_is_not_empty(hm, tmp_path):
     hm("visits", "add", write(tmp_path, "d.json", drawing("P-R")))
     assert hm("db", "backup", "-o", tmp_path / "b")[0] == 0
-    code, out, err = hm("db", "restore", tmp_path / "b")
+    code, _out, err = hm("db", "restore", tmp_path / "b")
     assert code == 2 and "not empty" in err and err.count("\n") == 1
     assert json.loads(hm("visits", "list", "--format", "json")[1])[0]["version"] == 1
 
