@@ -50,6 +50,10 @@ def upgrade(conn: Connection, target: str = "head", location: Path = MIGRATIONS)
     from alembic import command
     from alembic.config import Config
 
+    if not (location / "env.py").is_file():
+        from hipmap.storage.errors import StorageError
+
+        raise StorageError(f"this hipmap build lacks its database migrations ({location})")
     if conn.dialect.name == "postgresql":
         # Two workstations running `db upgrade` at once: the second waits, then finds
         # nothing to do.
