@@ -7,7 +7,8 @@
 #   bash .ci/postgres.sh stop "$HIPMAP_PG_DIR"
 #
 # The server trusts nobody on TCP without a password (scram-sha-256); the superuser `hipmap`
-# gets a random password that is only in the URL. fsync is off: it is a test server.
+# gets a random password that is only in the URL. fsync is off (a test server) unless
+# HIPMAP_PG_DURABLE=1 (the benchmarks).
 set -euo pipefail
 
 find_bin() {
@@ -52,8 +53,10 @@ start)
     --auth-local=trust --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   rm -f "$dir/pw"
+  durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${HIPMAP_PG_DURABLE:-0}" = "1" ] && durability=""  # benchmarks: as a real server
   as_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=120" \
+    "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir $durability -c max_connections=120" \
     >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "$PGUSER_OS" > "$dir/owner"
   echo "export HIPMAP_TEST_PG_URL='postgresql+psycopg://hipmap:$pw@127.0.0.1:$port/postgres'"

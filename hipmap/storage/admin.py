@@ -285,3 +285,27 @@ def _row_values(table: Table, data: dict[str, Any], src: Path, n: int) -> dict[s
     if unknown:
         raise BadRecordInput(f"{src}: line {n}: unknown columns {sorted(unknown)}")
     return out
+
+
+# ----------------------------------------------------------------------------- self-test
+
+def self_test(url: str | None = None) -> str:
+    """Open (a temporary SQLite record unless ``url``), write a visit, save a second version,
+    read both back and check the inbox; one line on success, :class:`StorageError` or
+    ``AssertionError`` otherwise. For the frozen app's self-test: it proves the driver, the
+    migrations and the record work inside the bundle."""
+    from hipmap.storage.store import open_store
+
+    doc = ('{"format": "hipmap.drawing/1", "patient": {"id": "SELF-TEST"}, "marks": '
+           '[{"kind": "region", "region": "right.groin", "intensity": 4}], "answers": {}, '
+           '"x_kept": true}\n')
+    with tempfile.TemporaryDirectory(prefix="hipmap-selftest-") as d, \
+            open_store(url or f"sqlite:///{d}/record.db", user="self-test") as store:
+        ref = store.add_visit(doc)
+        assert store.save_visit(ref.visit, doc, expected_version=ref.version) == 2
+        assert store.get_visit(ref.visit).document == doc
+        assert [r.version for r in store.revisions(ref.visit)] == [1, 2]
+        kiosk = store.submit_kiosk(doc.replace('"SELF-TEST"', '"K"'))
+        assert kiosk in [i.visit for i in store.inbox()]
+        return (f"record OK: {store.backend} schema {store.schema_revision()}, visit "
+                f"{ref.visit} at version 2, inbox {len(store.inbox())}")

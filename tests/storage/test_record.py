@@ -228,3 +228,12 @@ def _examples():
     from conftest import EXAMPLES
 
     return EXAMPLES
+
+
+def test_the_self_test_writes_and_reads_a_record(db_url):
+    from hipmap.storage.admin import self_test
+
+    line = self_test(db_url)
+    assert line.startswith("record OK") and "version 2" in line
+    with open_store(db_url) as s:
+        assert [v.version for v in s.list_visits("SELF-TEST")] == [2]
