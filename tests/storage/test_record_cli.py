@@ -242,3 +242,30 @@ def test_assess_never_loads_the_database_layer():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=120)
     assert "DB []" in r.stderr, r.stderr[-500:]
+
+
+def test_db_check_finds_a_damaged_record(hm, tmp_path, db_url, backend):
+    from sqlalchemy import text
+
+    from hipmap.storage import open_store
+
+    hm("visits", "add", write(tmp_path, "d.json", drawing("P-D")))
+    assert hm("db", "check")[0] == 0
+    with open_store(db_url) as s, s.engine.begin() as c:
+        c.execute(text("UPDATE visits SET urgency = 'emergency'"))  # list no longer = drawing
+    code, out, _ = hm("db", "check")
+    assert code == 1 and "urgency/top cause emergency/" in out and "FAILED: 1 problem" in out
+    # A visit pointing at a version that was never stored (only with the guards off).
+    if backend == "sqlite":
+        import sqlite3
+
+        raw = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+        raw.execute("UPDATE visits SET version = 5")  # foreign keys are off by default
+        raw.close()
+    else:
+        with open_store(db_url) as s, s.engine.connect() as c:
+            c.exec_driver_sql("SET session_replication_role = replica")
+            c.exec_driver_sql("UPDATE visits SET version = 5")
+            c.commit()
+    code, out, _ = hm("db", "check")
+    assert code == 1 and "visit 1 is at version 5 but has revisions 1..1" in out
