@@ -174,7 +174,10 @@ def pg_url() -> tuple[str | None, str | None]:
 def main() -> None:
     text, a = drawing(500)
     with tempfile.TemporaryDirectory() as d:
-        bench_autosave(text, a, f"sqlite:///{d}/auto.db", "SQLite")
+        bench_autosave(text, a, f"sqlite:///{d}/auto.db", "SQLite (synchronous=FULL)")
+        os.environ["HIPMAP_SQLITE_SYNCHRONOUS"] = "NORMAL"
+        bench_autosave(text, a, f"sqlite:///{d}/auto2.db", "SQLite (synchronous=NORMAL)")
+        del os.environ["HIPMAP_SQLITE_SYNCHRONOUS"]
         bench_list(f"sqlite:///{d}/list.db")
     url, pg_dir = pg_url()
     if url is None:

@@ -136,3 +136,19 @@ def test_downgrade_to_empty_and_back(db_url):
         command.upgrade(cfg, "head")
         c.commit()
         assert c.execute(text("SELECT version_num FROM alembic_version")).scalar() == s.HEAD
+
+
+def test_drawings_are_stored_with_lz4_on_postgresql(pg_server):
+    import uuid
+
+    name = f"hipmap_z_{uuid.uuid4().hex[:10]}"
+    url = pg_server.create(name, template=pg_server.template)
+    try:
+        with open_store(url) as st:
+            st.add_visit(json.dumps(drawing(x_pad="0123456789" * 1000)))
+            with st.engine.connect() as c:
+                method = c.execute(text("SELECT pg_column_compression(document) "
+                                        "FROM revisions")).scalar()
+        assert method == "lz4"
+    finally:
+        pg_server.drop(name)
