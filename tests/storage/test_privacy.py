@@ -183,3 +183,8 @@ def test_db_roles_prints_the_sql_and_refuses_sqlite(pg_server, tmp_path, capsys)
     assert "CREATE ROLE hipmap_kiosk NOLOGIN" in sql and "GRANT EXECUTE ON FUNCTION" in sql
     assert "REVOKE ALL ON ALL TABLES" in sql
     assert main(["db", "roles", "--db", f"sqlite:///{tmp_path}/x.db"]) == 2
+
+
+def test_a_new_sqlite_record_uses_big_pages(tmp_path):
+    with open_store(f"sqlite:///{tmp_path}/r.db") as s, s.engine.connect() as c:
+        assert c.exec_driver_sql("PRAGMA page_size").scalar() == 16384
