@@ -14,10 +14,19 @@ from sqlalchemy.engine import Connection
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def _require(location: Path) -> None:
+    if not (location / "env.py").is_file():
+        from hipmap.storage.errors import StorageError
+
+        raise StorageError(f"this hipmap build lacks its database migrations ({location}): "
+                           "reinstall hipmap")
+
+
 def script_head(location: Path = MIGRATIONS) -> str:
     """The newest revision among the scripts (imports Alembic)."""
     from alembic.script import ScriptDirectory
 
+    _require(location)
     heads = ScriptDirectory(str(location)).get_heads()
     if len(heads) != 1:
         raise RuntimeError(f"the migrations have {len(heads)} heads: {heads}")
@@ -28,6 +37,7 @@ def known_revisions(location: Path = MIGRATIONS) -> list[str]:
     """Every revision among the scripts, oldest first."""
     from alembic.script import ScriptDirectory
 
+    _require(location)
     return [s.revision for s in reversed(list(ScriptDirectory(str(location)).walk_revisions()))]
 
 
@@ -50,10 +60,7 @@ def upgrade(conn: Connection, target: str = "head", location: Path = MIGRATIONS)
     from alembic import command
     from alembic.config import Config
 
-    if not (location / "env.py").is_file():
-        from hipmap.storage.errors import StorageError
-
-        raise StorageError(f"this hipmap build lacks its database migrations ({location})")
+    _require(location)
     if conn.dialect.name == "postgresql":
         # Two workstations running `db upgrade` at once: the second waits, then finds
         # nothing to do.
