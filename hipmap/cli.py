@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from hipmap import cli_record
 from hipmap.core.errors import InputError
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
@@ -27,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv``, only the record commands it names are built (argparse
+    spends ~2 ms on gettext per subparser, which ``hipmap assess`` need not pay)."""
     p = _Parser(prog="hipmap", description=(
         "Paint where it hurts from hip to knee. Without a command, opens the desktop app. "
         "hipmap supports a clinician's judgement; it does not diagnose."))
@@ -63,10 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
 
     e = sub.add_parser("export", help="export a document and its assessment (FHIR R4 Bundle)")
-    e.add_argument("file")
+    e.add_argument("file", nargs="?", help="a .hipmap.json document (or --patient ID)")
     e.add_argument("--fhir", action="store_true", required=True,
                    help="write a FHIR R4 Bundle (JSON)")
     e.add_argument("-o", "--output", metavar="OUT.json", help="default: standard output")
+    cli_record.add_parsers(sub, export=e, argv=argv)  # db, visits, history, inbox
     return p
 
 
@@ -76,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         open_path = _drawing_to_open(args_list)
-        args = build_parser().parse_args(args_list)
+        args = build_parser(args_list).parse_args(args_list)
         args.open_path = open_path
         if args.version:
             import hipmap
@@ -85,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command is None:
             return _gui(args)
+        if args.command in cli_record.RECORD_COMMANDS:
+            return cli_record.run(args)
         return {"assess": cmd_assess, "regions": cmd_regions, "causes": cmd_causes,
                 "render": cmd_render, "report": cmd_report,
                 "export": cmd_export}[args.command](args)
@@ -106,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
 
 
-COMMANDS = ("assess", "regions", "causes", "render", "report", "export")
+COMMANDS = ("assess", "regions", "causes", "render", "report", "export",
+            *cli_record.RECORD_COMMANDS)
 
 
 def _drawing_to_open(args: list[str]) -> str | None:
@@ -225,6 +232,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from hipmap.core.document import atomic_write_text
     from hipmap.fhir import export_bundle
 
+    if args.patient is not None or args.file is None:
+        if args.patient is None:
+            raise UsageError("hipmap export: give a FILE, or --patient ID to export from the "
+                             "record (see 'hipmap export --help')")
+        return cli_record.run(args)
     doc = _read_document(args.file)
     text = json.dumps(export_bundle(doc), ensure_ascii=False, indent=2) + "\n"
     if args.output:

@@ -1,0 +1,164 @@
+"""A patient's course over visits (``hipmap history``): per visit the painted regions, the
+painted area and highest intensity per region group, urgency, the three leading causes, and
+what changed since the visit before. Computed from each visit's stored assessment, so it
+shows what the clinician saw then.
+
+``groups[G].area`` is the fraction (0-1) of the group's skin painted, both sides together:
+the sum of coverage × region area over the group's regions divided by the group's area
+(each region's area is its largest in any view of the atlas, as coverage takes the largest
+view).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from hipmap.core.ids import BASE_REGIONS, REGION_GROUPS, SIDES
+
+if TYPE_CHECKING:
+    from hipmap.storage.store import Store
+
+FORMAT = "hipmap.history/1"
+GROUP_NAMES = {"hip": "hip", "thigh": "thigh", "knee": "knee", "below_knee": "below the knee"}
+
+
+@cache
+def region_areas() -> dict[str, float]:
+    """Each region id's reference area: its largest in any view (diagram units²)."""
+    from hipmap.geometry.atlas import load_atlas
+
+    out: dict[str, float] = {}
+    for va in load_atlas().views.values():
+        for rid, a in va.regions.items():
+            out[rid] = max(out.get(rid, 0.0), a.area)
+    return out
+
+
+def group_of(region_id: str) -> str | None:
+    base = region_id.partition(".")[2]
+    for group, bases in REGION_GROUPS.items():
+        if base in bases:
+            return group
+    return None
+
+
+def groups(regions: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    areas = region_areas()
+    out = {}
+    for group, bases in REGION_GROUPS.items():
+        ids = [f"{side}.{b}" for side in SIDES for b in bases]
+        total = sum(areas.get(r, 0.0) for r in ids) or 1.0
+        painted = 0.0
+        top = 0.0
+        for r in regions:
+            if r["id"] in ids:
+                painted += float(r.get("coverage", 0)) * areas.get(r["id"], 0.0)
+                top = max(top, float(r.get("intensity", 0)))
+        out[group] = {"area": round(painted / total, 4), "intensity": _n(top)}
+    return out
+
+
+def _n(v: float) -> float | int:
+    return int(v) if float(v).is_integer() else round(v, 2)
+
+
+def changes(before: list[dict[str, Any]], after: list[dict[str, Any]], since: int
+            ) -> dict[str, Any]:
+    b = {r["id"]: r for r in before}
+    a = {r["id"]: r for r in after}
+    both = sorted(set(a) & set(b))
+    return {
+        "since_visit": since,
+        "new": sorted(set(a) - set(b)),
+        "resolved": sorted(set(b) - set(a)),
+        "unchanged": both,
+        "intensity": [{"id": r, "before": b[r].get("intensity"), "after": a[r].get("intensity")}
+                      for r in both if b[r].get("intensity") != a[r].get("intensity")],
+        "coverage": [{"id": r, "before": b[r].get("coverage"), "after": a[r].get("coverage")}
+                     for r in both if b[r].get("coverage") != a[r].get("coverage")],
+    }
+
+
+def history(store: Store, patient: Any) -> dict[str, Any]:
+    """The patient's history (``hipmap.history/1``), oldest visit first."""
+    from hipmap.storage.errors import NotFound
+    from hipmap.storage.store import iso, patient_id
+
+    pid = patient_id(patient)
+    if store.get_patient(pid) is None:
+        raise NotFound(f"there is no patient {pid} in {store.where}")
+    entries = []
+    prev: dict[str, Any] | None = None
+    for summary, assessment in store.visits_with_assessments(pid):
+        a = assessment or {}
+        regions = [{"id": r["id"], "coverage": r.get("coverage"),
+                    "intensity": r.get("intensity")} for r in a.get("regions", [])]
+        top = [{"cause": r["cause"], "score": r.get("score")}
+               for r in (a.get("ranking") or [])[:3]] if not a.get("nothing_recorded") else []
+        entry = {
+            "visit": summary.visit, "date": iso(summary.recorded_at), "source": summary.source,
+            "version": summary.version, "regions": regions, "groups": groups(regions),
+            "urgency": summary.urgency,
+            "red_flags": [f.get("id") for f in summary.red_flags],
+            "top_causes": top,
+            "changes": None if prev is None else changes(prev["regions"], regions,
+                                                         prev["visit"]),
+        }
+        entries.append(entry)
+        prev = entry
+    return {"format": FORMAT, "patient": pid, "visits": entries}
+
+
+def region_label(rid: str) -> str:
+    side, _, base = rid.partition(".")
+    return f"{side.upper()} {BASE_REGIONS.get(base, base)}"
+
+
+def history_text(h: dict[str, Any]) -> str:
+    from hipmap.knowledge.base import load_knowledge
+
+    kb = load_knowledge()
+
+    def cause(c: str) -> str:
+        info = kb.causes.get(c)
+        return info.name if info else c
+
+    visits = h["visits"]
+    lines = [f"Patient {h['patient']}: {len(visits)} visit{'s' if len(visits) != 1 else ''}, "
+             "oldest first", ""]
+    for e in visits:
+        date = e["date"].replace("T", " ").replace("Z", " UTC")
+        lines.append(f"Visit {e['visit']} - {date} - {e['source']} - urgency "
+                     f"{(e['urgency'] or 'unknown').upper()}")
+        if e["red_flags"]:
+            lines.append(f"  RED FLAGS: {', '.join(e['red_flags'])}")
+        if e["regions"]:
+            regs = ", ".join(f"{region_label(r['id'])} {round(100 * (r['coverage'] or 0))}% "
+                             f"({_n(r['intensity'] or 0)}/10)" for r in e["regions"])
+            lines.append(f"  Painted: {regs}")
+        else:
+            lines.append("  Painted: nothing")
+        lines.append("  By area: " + "; ".join(
+            f"{GROUP_NAMES[g]} {round(100 * v['area'])}% (highest {v['intensity']}/10)"
+            for g, v in e["groups"].items()))
+        if e["top_causes"]:
+            lines.append("  Leading causes: " + ", ".join(
+                f"{cause(c['cause'])} {round(100 * (c['score'] or 0))}%"
+                for c in e["top_causes"]))
+        ch = e["changes"]
+        if ch is not None:
+            parts = []
+            for key, word in (("new", "new"), ("resolved", "resolved"),
+                              ("unchanged", "still painted")):
+                if ch[key]:
+                    parts.append(f"{word}: " + ", ".join(region_label(r) for r in ch[key]))
+            if ch["intensity"]:
+                parts.append("intensity: " + ", ".join(
+                    f"{region_label(c['id'])} {_n(c['before'] or 0)} -> {_n(c['after'] or 0)}"
+                    for c in ch["intensity"]))
+            lines.append(f"  Since visit {ch['since_visit']}: "
+                         + ("; ".join(parts) if parts else "no change"))
+        lines.append("")
+    lines.append("hipmap supports a clinician's judgement; it does not diagnose.")
+    return "\n".join(lines) + "\n"

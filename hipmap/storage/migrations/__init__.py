@@ -1,0 +1,1 @@
+"""Alembic migrations of the clinic record, shipped in the package (see ``migrate.py``)."""
