@@ -72,6 +72,16 @@ echo "ci_smoke: render OK ($(stat -c %s build/smoke-render.png) bytes)"
 [ "$(head -c 5 build/smoke-report.pdf)" = "%PDF-" ] || fail "the report is not a PDF"
 echo "ci_smoke: report OK ($(stat -c %s build/smoke-report.pdf) bytes)"
 
+# The clinic record in the bundle: SQLAlchemy, the Alembic migrations and sqlite3 are there.
+db="sqlite:///$PWD/build/smoke-record.db"
+rm -f build/smoke-record.db*
+"$app" db upgrade --db "$db" > /dev/null || fail "hipmap db upgrade exited $?"
+"$app" visits add examples/sciatica.hipmap.json --patient SMOKE-1 --format json --db "$db" \
+  > build/smoke-visit.json || fail "hipmap visits add exited $?"
+"$app" visits show 1 --db "$db" | grep -q '"marks"' || fail "the stored visit did not read back"
+"$app" db check --db "$db" > /dev/null || fail "hipmap db check exited $?"
+echo "ci_smoke: record OK (SQLite: upgrade, add, show, check)"
+
 if "$app" --help | grep -q -- "--self-test"; then
   "$app" --self-test || fail "hipmap --self-test exited $?"
 else
