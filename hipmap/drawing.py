@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hipmap.core.document import Document, Mark, Stroke, validate_answers
+from hipmap.core.document import Document, Mark, Stroke, validate_answers, validate_patient
 
 if TYPE_CHECKING:
     from hipmap.geometry.coverage import Coverage
@@ -142,6 +142,9 @@ class DrawingModel:
         self._emit(Change("answers", answers=(answer_id,)))
 
     def set_patient(self, patient: dict[str, Any] | None) -> None:
+        """Set the patient header; one that could not be saved raises InputError."""
+        if patient is not None:
+            patient = validate_patient(patient)
         self.patient = patient
         self._emit(Change("patient"))
 

@@ -115,6 +115,22 @@ def _area(aid: str, kind: str, view: str, g: dict[str, Any]) -> Area:
     return Area(id=aid, kind=kind, view=view, geom=geom, area=float(geom.area))
 
 
+#: The layout of a rendered drawing (``hipmap render``, PNG export): views side by side with
+#: a gap, a title above, the legend below (diagram units).
+RENDER_GAP = 40.0
+RENDER_HEADER = 56.0
+RENDER_LEGEND = 74.0
+
+
+def render_size(views: list[str] | None = None, atlas: Atlas | None = None
+                ) -> tuple[float, float]:
+    """Width and height (diagram units, i.e. pixels at scale 1) of a rendered drawing."""
+    atlas = atlas or load_atlas()
+    vas = [atlas.view(n) for n in (views or VIEWS)]
+    width = sum(v.width for v in vas) + RENDER_GAP * (len(vas) + 1)
+    return width, RENDER_HEADER + 1000.0 + RENDER_LEGEND
+
+
 def to_geojson(atlas: Atlas, view: str | None = None) -> dict[str, Any]:
     """One FeatureCollection: a Feature per region and per dermatome per view (contract §4)."""
     from shapely.geometry import mapping
