@@ -99,10 +99,18 @@ def test_a_read_only_existing_output_is_not_overwritten_and_is_exit_2(command, d
     assert out.read_bytes() == b"the old file"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
 @pytest.mark.parametrize("command", WRITERS)
-def test_a_device_as_output_is_refused(command, drawing, capsys):
-    code, err = cli(command, drawing, "/dev/null", capsys)
+def test_a_socket_or_device_as_output_is_refused(command, drawing, tmp_path, capsys):
+    """(Never /dev/null in a test: the old code replaced the target by rename.)"""
+    import socket
+
+    sock_path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(sock_path))
+        code, err = cli(command, drawing, sock_path, capsys)
     assert code == 2 and one_line(err) and "not a regular file" in err
+    assert sock_path.is_socket()
 
 
 # ----------------------------------------------------------------- a real full / read-only disk
