@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "marks" | "answers" | "patient" | "reset"
+    kind: str  # "marks" | "answers" | "patient" | "reset" | "recorded_at"
     added: tuple[int, ...] = ()
     removed: tuple[int, ...] = ()
     areas: frozenset[str] = frozenset()  # region/dermatome ids whose coverage changed
@@ -43,6 +43,9 @@ class DrawingModel:
         self.recorded_at: str | None = None
         self.extra: dict[str, Any] = {}
         self._assessment: dict[str, Any] | None = None
+        #: the app sets this: a drawing without ``recorded_at`` gets the time of its first
+        #: edit (UTC), so that its record and its FHIR export carry when it was drawn
+        self.stamp_new_drawings = False
         self.load(doc or Document())
 
     # ----------------------------------------------------------------- document
@@ -83,8 +86,17 @@ class DrawingModel:
 
     def _emit(self, change: Change) -> None:
         self._assessment = None
+        if self.stamp_new_drawings and self.recorded_at is None and change.kind in (
+                "marks", "answers", "patient") and (self.marks or self.answers):
+            from datetime import UTC, datetime
+
+            self.recorded_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         for fn in list(self._listeners):
             fn(change)
+
+    def set_recorded_at(self, value: str | None) -> None:
+        self.recorded_at = value
+        self._emit(Change("recorded_at"))
 
     # ----------------------------------------------------------------- primitives
     def _insert(self, mid: int, mark: Mark) -> set[str]:
