@@ -59,14 +59,18 @@ class Stroke:
     intensity: float = DEFAULT_INTENSITY
     quality: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: False when the file gave no intensity (the default 5 is then used for the
+    #: assessment, but never written back or exported as if the patient had said it)
+    intensity_rated: bool = field(default=True, compare=False)
 
     kind = "stroke"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.extra)
         out.update(kind="stroke", view=self.view, width=_num(self.width),
-                   points=[[_num(x), _num(y)] for x, y in self.points],
-                   intensity=_num(self.intensity))
+                   points=[[_num(x), _num(y)] for x, y in self.points])
+        if self.intensity_rated:
+            out["intensity"] = _num(self.intensity)
         if self.quality:
             out["quality"] = self.quality
         return out
@@ -81,12 +85,15 @@ class RegionMark:
     quality: str | None = None
     coverage: float = 1.0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    intensity_rated: bool = field(default=True, compare=False)
 
     kind = "region"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.extra)
-        out.update(kind="region", region=self.region, intensity=_num(self.intensity))
+        out.update(kind="region", region=self.region)
+        if self.intensity_rated:
+            out["intensity"] = _num(self.intensity)
         if self.quality:
             out["quality"] = self.quality
         if self.coverage != 1.0:
@@ -460,7 +467,8 @@ def _mark(mo: Any, path: str) -> Mark:
         raise InputError(f"a mark must be an object, not {_type(mo)}", path=path)
     kind = mo.get("kind")
     intensity = DEFAULT_INTENSITY
-    if mo.get("intensity") is not None:
+    rated = mo.get("intensity") is not None
+    if rated:
         intensity = _number(mo["intensity"], f"{path}.intensity", 0, 10)
     quality = mo.get("quality")
     if quality is not None and (not isinstance(quality, str) or quality not in QUALITIES):
@@ -481,7 +489,8 @@ def _mark(mo: Any, path: str) -> Mark:
             raise InputError("the brush width must be greater than 0", path=f"{path}.width")
         points = _points(mo.get("points"), f"{path}.points")
         return Stroke(view=view, points=points, width=width, intensity=intensity,
-                      quality=quality, extra={k: v for k, v in mo.items() if k not in known})
+                      quality=quality, extra={k: v for k, v in mo.items() if k not in known},
+                      intensity_rated=rated)
     if kind == "region":
         known = ("kind", "region", "intensity", "quality", "coverage")
         region = mo.get("region")
@@ -493,7 +502,8 @@ def _mark(mo: Any, path: str) -> Mark:
             coverage = _number(mo["coverage"], f"{path}.coverage", 0, 1)
         return RegionMark(region=region, intensity=intensity, quality=quality,
                           coverage=coverage,
-                          extra={k: v for k, v in mo.items() if k not in known})
+                          extra={k: v for k, v in mo.items() if k not in known},
+                          intensity_rated=rated)
     if kind is None:
         raise InputError('a mark needs "kind": "stroke" or "region"', path=f"{path}.kind")
     raise InputError(f'unknown mark kind {_short(kind)}; expected "stroke" or "region"',
