@@ -131,8 +131,22 @@ def render_size(views: list[str] | None = None, atlas: Atlas | None = None
     return width, RENDER_HEADER + 1000.0 + RENDER_LEGEND
 
 
+#: Said in every GeoJSON output: the coordinates are the diagram's, not longitude/latitude.
+GEOJSON_COORDINATES = {
+    "units": "diagram units: each view is 1000 units tall",
+    "origin": "top-left corner of the view", "x": "right", "y": "down",
+    "winding": "RFC 7946: exterior rings counter-clockwise, holes clockwise, in these "
+               "coordinates as numbers (y up, as every GeoJSON tool computes it); drawn "
+               "with y down, as on the diagram, an exterior ring turns clockwise on screen",
+}
+
+
 def to_geojson(atlas: Atlas, view: str | None = None) -> dict[str, Any]:
-    """One FeatureCollection: a Feature per region and per dermatome per view (contract §4)."""
+    """One FeatureCollection: a Feature per region and per dermatome per view (contract §4).
+
+    Rings follow RFC 7946 §3.1.6 (exterior counter-clockwise by the signed area of the
+    numbers); the foreign member ``hipmap_coordinates`` says the units are diagram units."""
+    import shapely
     from shapely.geometry import mapping
 
     features = []
@@ -143,6 +157,7 @@ def to_geojson(atlas: Atlas, view: str | None = None) -> dict[str, Any]:
             features.append({
                 "type": "Feature",
                 "properties": {"id": area.id, "view": name, "kind": area.kind},
-                "geometry": mapping(area.geom),
+                "geometry": mapping(shapely.orient_polygons(area.geom, exterior_cw=False)),
             })
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "hipmap_coordinates": GEOJSON_COORDINATES,
+            "features": features}
