@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -131,7 +132,23 @@ def _drawing_to_open(args: list[str]) -> str | None:
 
 
 def _err(line: str) -> None:
-    print(" ".join(line.split()), file=sys.stderr)
+    print(terminal_safe(" ".join(line.split())), file=sys.stderr)
+
+
+#: What must never reach a terminal raw: control characters (C0 but line feed, DEL, C1 —
+#: escape sequences can clear the screen or hide a line), lone surrogates (cannot be
+#: encoded) and the bidi controls that make text display as something else.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f"
+                     "\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every unsafe character shown as a visible escape (``\\u001b``)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _write_text(text: str) -> None:
+    sys.stdout.write(terminal_safe(text))
 
 
 def _read_document(path: str):  # -> Document
@@ -144,7 +161,13 @@ def _read_document(path: str):  # -> Document
 
 
 def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(obj))
+
+
+def json_text(obj: Any) -> str:
+    """Readable JSON (UTF-8) in which the characters of :data:`_UNSAFE` are JSON escapes,
+    so the output is safe on a terminal and still the same JSON."""
+    return terminal_safe(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n"
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -157,7 +180,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     else:
         from hipmap.knowledge.report import assessment_text
 
-        sys.stdout.write(assessment_text(doc, result))
+        _write_text(assessment_text(doc, result))
     return EXIT_OK
 
 
@@ -190,46 +213,60 @@ def cmd_causes(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(causes_json())
     else:
-        sys.stdout.write(causes_text())
+        _write_text(causes_text())
     return EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from hipmap.core.output import check_target
+
     doc = _read_document(args.file)
-    if not 0.1 <= args.scale <= 8:
-        raise UsageError("hipmap render: --scale must be between 0.1 and 8")
-    _check_output(args.output)
-    if not _has_display():
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not 0.1 <= args.scale <= MAX_SCALE:
+        raise UsageError(f"hipmap render: --scale must be between 0.1 and {MAX_SCALE:g}")
+    _check_pixels(args.view, args.scale)
+    out = check_target(args.output, inputs=[args.file])
+    _offscreen_unless_display()
     from hipmap.ui.render import render_document_png
 
-    views = [args.view] if args.view else None
-    if not render_document_png(doc, args.output, views=views, scale=args.scale):
-        raise InputError("could not write the PNG file", source=args.output)
+    render_document_png(doc, str(out), views=[args.view] if args.view else None,
+                        scale=args.scale)
     return EXIT_OK
 
 
-def _check_output(path: str) -> None:
-    out_dir = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(out_dir):
-        raise InputError("the output folder does not exist", source=path)
+#: ``render --scale`` above this is refused; with the pixel cap below it keeps a render
+#: within a few seconds and a few hundred MB.
+MAX_SCALE = 8.0
+MAX_RENDER_PIXELS = 12_000_000
+
+
+def _check_pixels(view: str | None, scale: float) -> None:
+    from hipmap.geometry.atlas import render_size
+
+    w, h = render_size([view] if view else None)
+    pixels = round(w * scale) * round(h * scale)
+    if pixels > MAX_RENDER_PIXELS:
+        best = (MAX_RENDER_PIXELS / (w * h)) ** 0.5
+        raise UsageError(
+            f"hipmap render: --scale {scale:g} would make a {round(w * scale)} x "
+            f"{round(h * scale)} image ({pixels / 1e6:.0f} megapixels); the limit is "
+            f"{MAX_RENDER_PIXELS // 1_000_000} megapixels: use --scale {int(best * 10) / 10:g} "
+            "or less" + ("" if view else ", or one --view"))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    doc = _read_document(args.file)
-    _check_output(args.output)
-    if not _has_display():
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from hipmap.ui.report import write_report_pdf
+    from hipmap.core.output import check_target, verify_pdf, write_bytes
 
-    write_report_pdf(doc, args.output)
-    if not os.path.isfile(args.output) or os.path.getsize(args.output) == 0:
-        raise InputError("could not write the PDF file", source=args.output)
+    doc = _read_document(args.file)
+    out = check_target(args.output, inputs=[args.file])
+    _offscreen_unless_display()
+    from hipmap.ui.report import report_pdf_bytes
+
+    write_bytes(out, report_pdf_bytes(doc), verify=verify_pdf)
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from hipmap.core.document import atomic_write_text
+    from hipmap.core.output import check_target, verify_json, write_bytes
     from hipmap.fhir import export_bundle
 
     if args.patient is not None or args.file is None:
@@ -238,15 +275,18 @@ def cmd_export(args: argparse.Namespace) -> int:
                              "record (see 'hipmap export --help')")
         return cli_record.run(args)
     doc = _read_document(args.file)
-    text = json.dumps(export_bundle(doc), ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        _check_output(args.output)
-        from pathlib import Path
-
-        atomic_write_text(Path(args.output), text)
+    out = check_target(args.output, inputs=[args.file]) if args.output else None
+    text = json_text(export_bundle(doc))
+    if out is not None:
+        write_bytes(out, text.encode("utf-8"), verify=verify_json)
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _offscreen_unless_display() -> None:
+    if not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def _has_display() -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hipmap.core.document import Document, Mark, Stroke, validate_answers
+from hipmap.core.document import Document, Mark, Stroke, validate_answers, validate_patient
 
 if TYPE_CHECKING:
     from hipmap.geometry.coverage import Coverage
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "marks" | "answers" | "patient" | "reset"
+    kind: str  # "marks" | "answers" | "patient" | "reset" | "recorded_at"
     added: tuple[int, ...] = ()
     removed: tuple[int, ...] = ()
     areas: frozenset[str] = frozenset()  # region/dermatome ids whose coverage changed
@@ -43,6 +43,9 @@ class DrawingModel:
         self.recorded_at: str | None = None
         self.extra: dict[str, Any] = {}
         self._assessment: dict[str, Any] | None = None
+        #: the app sets this: a drawing without ``recorded_at`` gets the time of its first
+        #: edit (UTC), so that its record and its FHIR export carry when it was drawn
+        self.stamp_new_drawings = False
         self.load(doc or Document())
 
     # ----------------------------------------------------------------- document
@@ -83,8 +86,17 @@ class DrawingModel:
 
     def _emit(self, change: Change) -> None:
         self._assessment = None
+        if self.stamp_new_drawings and self.recorded_at is None and change.kind in (
+                "marks", "answers", "patient") and (self.marks or self.answers):
+            from datetime import UTC, datetime
+
+            self.recorded_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         for fn in list(self._listeners):
             fn(change)
+
+    def set_recorded_at(self, value: str | None) -> None:
+        self.recorded_at = value
+        self._emit(Change("recorded_at"))
 
     # ----------------------------------------------------------------- primitives
     def _insert(self, mid: int, mark: Mark) -> set[str]:
@@ -142,6 +154,9 @@ class DrawingModel:
         self._emit(Change("answers", answers=(answer_id,)))
 
     def set_patient(self, patient: dict[str, Any] | None) -> None:
+        """Set the patient header; one that could not be saved raises InputError."""
+        if patient is not None:
+            patient = validate_patient(patient)
         self.patient = patient
         self._emit(Change("patient"))
 

@@ -1,20 +1,33 @@
 """FHIR R4 export of a drawing and its assessment (``hipmap export FILE --fhir``).
 
 There is no FHIR resource for a pain drawing (clinical-facts.md §4), so the Bundle combines:
-one pain ``Observation`` per painted region (SNOMED CT 22253000 |Pain|, the region as
-``bodySite`` with a ``BodyStructure`` carrying laterality and direction qualifiers, the 0-10
-intensity as a LOINC 72514-3 component), a ``QuestionnaireResponse`` with the answers, a
-``RiskAssessment`` with each cause's score, a ``Flag`` per red flag, and a
-``DocumentReference`` holding the original hipmap document so nothing is lost.
-Qt-free; deterministic (ids are UUIDv5 of the content).
+
+* a ``Patient`` (always: every Observation, BodyStructure, RiskAssessment and Flag needs a
+  subject; without a patient id it has no identifier);
+* one pain ``Observation`` per painted region (SNOMED CT 22253000 |Pain|). Its ``bodySite``
+  is the region's SNOMED CT body structure refined by laterality — a post-coordinated
+  expression ``SITE:272741003=24028007`` (right) or ``=7771000`` (left) — so the left and
+  right Observations differ in their coding, not only in text. A linked ``BodyStructure``
+  carries the same site, laterality and direction (anterior, plantar …) as qualifiers for
+  receivers that do not read expressions;
+* the 0-10 intensity as a LOINC 72514-3 component only where the drawing *rated* it (a mark
+  without an intensity exports no score), with its value as given (6.5 stays 6.5);
+* a ``QuestionnaireResponse`` with the answers (no ``item`` when nothing was answered), a
+  ``RiskAssessment`` with each cause's score (any cause id, ``other`` included), a ``Flag``
+  per red flag, and a ``DocumentReference`` holding the original hipmap document.
+
+Times: ``recorded_at`` becomes a valid FHIR dateTime (converted to UTC when it has a zone;
+just the day when it has none — never an invented midnight or "now"); without it, no
+resource carries a time. Qt-free; deterministic (ids are UUIDv5 of the content).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from hipmap.core.document import Document
@@ -24,39 +37,48 @@ from hipmap.knowledge.base import load_knowledge
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
 HIPMAP_CS = "https://hipmap.org/fhir/CodeSystem"
 NS = uuid.UUID("6f1d3c2a-8a2b-4f6e-9a43-2b1c7e9d0a11")
+LATERALITY_ATTRIBUTE = "272741003"  # |Laterality (attribute)|
 
-#: region -> (SNOMED body structure code, display, direction qualifier or None).
-#: Codes verified in clinical-facts.md §4.3 (HL7/national IG value sets, DICOM, or ≥3 sources).
-SITES: dict[str, tuple[str, str, str | None]] = {
-    "lower_back": ("37822005", "Lower back structure", None),
-    "sacroiliac": ("39723000", "Sacroiliac joint structure", None),
-    "buttock": ("46862004", "Buttock structure", None),
-    "ischial": ("85710004", "Bone structure of ischium", None),
-    "lateral_hip": ("30547004", "Structure of greater trochanter of femur", None),
-    "groin": ("26893007", "Inguinal region structure", None),
-    "anterior_thigh": ("68367000", "Thigh structure", "anterior"),
-    "medial_thigh": ("68367000", "Thigh structure", "medial"),
-    "lateral_thigh": ("68367000", "Thigh structure", "lateral"),
-    "posterior_thigh": ("68367000", "Thigh structure", "posterior"),
-    "anterior_knee": ("72696002", "Knee region structure", "anterior"),
-    "medial_knee": ("72696002", "Knee region structure", "medial"),
-    "lateral_knee": ("72696002", "Knee region structure", "lateral"),
-    "posterior_knee": ("32361000", "Popliteal fossa", None),
-    "anterior_leg": ("78234002", "Shin structure", None),
-    "medial_leg": ("30021000", "Structure of lower extremity from knee to ankle", "medial"),
-    "lateral_leg": ("30021000", "Structure of lower extremity from knee to ankle", "lateral"),
-    "posterior_leg": ("53840002", "Calf of leg", None),
-    "dorsal_foot": ("56459004", "Foot structure", None),
-    "plantar_foot": ("56459004", "Foot structure", None),
+#: region -> (SNOMED CT body structure, display, direction qualifiers). See the README's
+#: FHIR section for which codes were verified and where.
+SITES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "lower_back": ("37822005", "Lower back structure", ()),
+    "sacroiliac": ("39723000", "Sacroiliac joint structure", ()),
+    "buttock": ("46862004", "Buttock structure", ()),
+    # the ischial REGION (lower inner buttock around the sitting bone), not the ischium
+    # bone: the buttock, lower and medial part
+    "ischial": ("46862004", "Buttock structure", ("lower", "medial")),
+    "lateral_hip": ("30547004", "Structure of greater trochanter of femur", ()),
+    "groin": ("26893007", "Inguinal region structure", ()),
+    "anterior_thigh": ("68367000", "Thigh structure", ("anterior",)),
+    "medial_thigh": ("68367000", "Thigh structure", ("medial",)),
+    "lateral_thigh": ("68367000", "Thigh structure", ("lateral",)),
+    "posterior_thigh": ("68367000", "Thigh structure", ("posterior",)),
+    "anterior_knee": ("72696002", "Knee region structure", ("anterior",)),
+    "medial_knee": ("72696002", "Knee region structure", ("medial",)),
+    "lateral_knee": ("72696002", "Knee region structure", ("lateral",)),
+    "posterior_knee": ("32361000", "Popliteal fossa", ()),
+    "anterior_leg": ("78234002", "Shin structure", ()),
+    "medial_leg": ("30021000", "Structure of lower extremity from knee to ankle",
+                   ("medial",)),
+    "lateral_leg": ("30021000", "Structure of lower extremity from knee to ankle",
+                    ("lateral",)),
+    "posterior_leg": ("53840002", "Calf of leg", ()),
+    "dorsal_foot": ("2402003", "Structure of dorsum of foot", ()),
+    "plantar_foot": ("57999000", "Structure of sole of foot", ()),
 }
+LATERALITY = {"right": ("24028007", "Right"), "left": ("7771000", "Left")}
 QUALIFIERS = {
-    "right": ("24028007", "Right"), "left": ("7771000", "Left"),
+    **LATERALITY,
     "anterior": ("255549009", "Anterior"), "posterior": ("255551008", "Posterior"),
     "lateral": ("49370004", "Lateral"), "medial": ("255561001", "Medial"),
+    "lower": ("261122009", "Lower"),
 }
 QUALITY_CODES = {"dull_ache": ("27635008", "Aching")}  # the only one verified (cds4cpm)
+SEVERITY = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
 
 
 def _id(*parts: Any) -> str:
@@ -67,10 +89,71 @@ def _coding(system: str, code: str, display: str) -> dict[str, str]:
     return {"system": system, "code": code, "display": display}
 
 
+def body_site(region_id: str) -> dict[str, Any]:
+    """The Observation.bodySite of a region: one SNOMED CT coding that includes the side."""
+    side, base = split_region(region_id)
+    code, display, _dirs = SITES[base]
+    lat_code, lat_display = LATERALITY[side]
+    return {"coding": [_coding(SNOMED, f"{code}:{LATERALITY_ATTRIBUTE}={lat_code}",
+                               f"{display} (laterality: {lat_display.lower()})")],
+            "text": f"{side.capitalize()} {BASE_REGIONS[base]}"}
+
+
+# ----------------------------------------------------------------------------- times
+
+_FHIR_DATETIME = re.compile(
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2]"
+    r"[0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?)?)?"
+    r"(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)?)?)?")
+_FHIR_INSTANT = re.compile(
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)-(0[1-9]|1[0-2])-(0[1-9]|[1-2]"
+    r"[0-9]|3[0-1])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?"
+    r"(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))")
+
+
+def fhir_times(recorded_at: str | None) -> tuple[str | None, str | None]:
+    """(dateTime, instant) for a document's ``recorded_at`` — or None where FHIR's form
+    would need what the document does not say (a zone for a time; a time for an instant)."""
+    if not recorded_at:
+        return None, None
+    text = recorded_at.strip()
+    try:
+        day = date.fromisoformat(text)  # a date alone, also the week form 2026-W48-3
+    except ValueError:
+        day = None
+    if day is not None:
+        return day.isoformat(), None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None, None
+    if when.tzinfo is None or when.utcoffset() is None:
+        return when.date().isoformat(), None  # no zone: the day is all that is certain
+    utc = when.astimezone(UTC)
+    stamp = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    if utc.microsecond:
+        stamp += f".{utc.microsecond:06d}".rstrip("0")
+    stamp += "Z"
+    return stamp, stamp
+
+
+def is_fhir_datetime(value: str) -> bool:
+    """FHIR's dateTime form; with a time, a zone is required ("SHALL be populated")."""
+    if not _FHIR_DATETIME.fullmatch(value):
+        return False
+    return "T" not in value or bool(re.search(r"(Z|[+-]\d\d:\d\d)$", value))
+
+
+def is_fhir_instant(value: str) -> bool:
+    return bool(_FHIR_INSTANT.fullmatch(value))
+
+
+# ----------------------------------------------------------------------------- the bundle
+
 def export_bundle(doc: Document, assessment: dict[str, Any] | None = None) -> dict[str, Any]:
     kb = load_knowledge()
     a = assessment or assess(doc)
-    when = doc.recorded_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when, instant = fhir_times(doc.recorded_at)
     seed = doc.dumps()
     entries: list[dict[str, Any]] = []
 
@@ -79,128 +162,179 @@ def export_bundle(doc: Document, assessment: dict[str, Any] | None = None) -> di
         entries.append({"fullUrl": f"urn:uuid:{rid}", "resource": resource})
         return f"urn:uuid:{rid}"
 
-    subject = None
-    if doc.patient and doc.patient.get("id") is not None:
-        patient: dict[str, Any] = {
-            "resourceType": "Patient", "id": _id("patient", doc.patient["id"]),
-            "identifier": [{"system": f"{HIPMAP_CS}/patient-id",
-                            "value": str(doc.patient["id"])}]}
-        sex = str(doc.patient.get("sex", "")).lower()
-        if sex in ("female", "male", "other", "unknown"):
-            patient["gender"] = sex
-        subject = {"reference": add(patient)}
+    # ------------------------------------------------------------------ the patient
+    patient: dict[str, Any] = {"resourceType": "Patient"}
+    pid = (doc.patient or {}).get("id")
+    if pid is not None and str(pid).strip():
+        patient["id"] = _id("patient", str(pid))
+        patient["identifier"] = [{"system": f"{HIPMAP_CS}/patient-id", "value": str(pid)}]
+    else:  # an unidentified patient: this drawing's own
+        patient["id"] = _id(seed, "patient")
+    sex = str((doc.patient or {}).get("sex") or "").lower()
+    if sex in ("female", "male", "other", "unknown"):
+        patient["gender"] = sex
+    subject = {"reference": add(patient)}
 
+    # ------------------------------------------------------------------ one Observation per region
     observations = []
-    for r in a["regions"]:
+    by_region = _marks_by_region(doc)
+    for r in a.get("regions", []):
         side, base = split_region(r["id"])
-        code, display, direction = SITES[base]
-        label = f"{side.capitalize()} {BASE_REGIONS[base]}"
-        quals = [QUALIFIERS[side]] + ([QUALIFIERS[direction]] if direction else [])
+        code, display, directions = SITES[base]
+        site = body_site(r["id"])
         body = {
             "resourceType": "BodyStructure", "id": _id(seed, "body", r["id"]),
-            "location": {"coding": [_coding(SNOMED, code, display)], "text": label},
-            "locationQualifier": [{"coding": [_coding(SNOMED, c, d)]} for c, d in quals],
+            "location": {"coding": [_coding(SNOMED, code, display)], "text": site["text"]},
+            "locationQualifier": [{"coding": [_coding(SNOMED, *QUALIFIERS[q])]}
+                                  for q in (side, *directions)],
             "description": f"hipmap region {r['id']}",
-            "patient": subject or {"display": "unidentified patient"},
+            "patient": subject,
         }
         body_ref = add(body)
-        qualities = sorted({m.quality for m in doc.marks if m.quality and _touches(m, r["id"])})
-        components = [{
-            "code": {"coding": [_coding(LOINC, "72514-3", "Pain severity - 0-10 verbal numeric "
-                                        "rating [Score] - Reported")]},
-            "valueInteger": round(r["intensity"])}, {
+        touching = by_region.get(r["id"], [])
+        components: list[dict[str, Any]] = []
+        rated = [m.intensity for m in touching if getattr(m, "intensity_rated", True)]
+        if rated:  # only what the drawing rated: a missing intensity is no score
+            components.append({
+                "code": {"coding": [_coding(LOINC, *SEVERITY)]},
+                "valueQuantity": {"value": _number(max(rated)), "unit": "{score}",
+                                  "system": UCUM, "code": "{score}"}})
+        components.append({
             "code": {"coding": [_coding(f"{HIPMAP_CS}/observation", "region-coverage",
                                         "Fraction of the region painted")]},
-            "valueQuantity": {"value": round(r["coverage"] * 100, 1), "unit": "%",
-                              "system": "http://unitsofmeasure.org", "code": "%"}}]
-        for q in qualities:
-            coding = [_coding(SNOMED, *QUALITY_CODES[q])] if q in QUALITY_CODES else []
-            components.append({
-                "code": {"text": "Pain quality"},
-                "valueCodeableConcept": {"coding": coding, "text": QUALITIES[q]}})
-        obs = {
+            "valueQuantity": {"value": round(float(r["coverage"]) * 100, 1), "unit": "%",
+                              "system": UCUM, "code": "%"}})
+        for q in sorted({m.quality for m in touching if m.quality}):
+            value: dict[str, Any] = {"text": QUALITIES[q]}
+            if q in QUALITY_CODES:
+                value["coding"] = [_coding(SNOMED, *QUALITY_CODES[q])]
+            components.append({"code": {"text": "Pain quality"},
+                               "valueCodeableConcept": value})
+        obs: dict[str, Any] = {
             "resourceType": "Observation", "id": _id(seed, "obs", r["id"]),
             "status": "final",
             "category": [{"coding": [_coding(
                 "http://terminology.hl7.org/CodeSystem/observation-category", "survey",
                 "Survey")]}],
             "code": {"coding": [_coding(SNOMED, "22253000", "Pain")], "text": "Pain"},
-            "effectiveDateTime": when,
-            "bodySite": {"coding": [_coding(SNOMED, code, display)], "text": label,
-                         "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/"
-                                               "bodySite", "valueReference": {
-                                                   "reference": body_ref}}]},
+            "subject": subject,
+            "bodySite": {**site, "extension": [{
+                "url": "http://hl7.org/fhir/StructureDefinition/bodySite",
+                "valueReference": {"reference": body_ref}}]},
             "component": components,
         }
-        if subject:
-            obs["subject"] = subject
+        if when:
+            obs["effectiveDateTime"] = when
         observations.append({"reference": add(obs)})
 
+    # ------------------------------------------------------------------ the answers
     answers = doc.effective_answers()
     qr: dict[str, Any] = {
         "resourceType": "QuestionnaireResponse", "id": _id(seed, "answers"),
-        "status": "completed", "authored": when,
-        "item": [{"linkId": aid, "text": ANSWERS[aid][2],
-                  "answer": [{"valueBoolean": v} if isinstance(v, bool)
-                             else {"valueDecimal": float(v)}]}
-                 for aid, v in answers.items()],
+        "status": "completed", "subject": subject,
     }
-    if subject:
-        qr["subject"] = subject
+    if when:
+        qr["authored"] = when
+    items = [{"linkId": aid, "text": ANSWERS[aid][2] if aid in ANSWERS else aid,
+              "answer": [{"valueBoolean": v} if isinstance(v, bool)
+                         else {"valueDecimal": _number(v)}]}
+             for aid, v in answers.items() if isinstance(v, bool | int | float)]
+    if items:
+        qr["item"] = items
     qr_ref = add(qr)
 
+    # ------------------------------------------------------------------ the ranking
+    predictions = []
+    for r in a.get("ranking", []):
+        cause_id = str(r["cause"])
+        cause = kb.causes.get(cause_id)
+        name = cause.name if cause is not None else cause_id.replace("_", " ").capitalize()
+        pred: dict[str, Any] = {
+            "outcome": {"coding": [_coding(f"{HIPMAP_CS}/cause", cause_id, name)],
+                        "text": name},
+            "probabilityDecimal": _number(r["score"]),
+        }
+        rationale = " ".join(str(e.get("text", "")).strip()
+                             for e in r.get("evidence", [])[:4]).strip()
+        if rationale:
+            pred["rationale"] = rationale
+        predictions.append(pred)
+    notes = [{"text": kb.disclaimer}, {"text": f"Urgency: {a['urgency']}"}]
+    if a.get("screening") == "incomplete":  # contract 1.1
+        unscreened = ", ".join(str(x) for x in a.get("unscreened", []))
+        notes.append({"text": "Red-flag screening incomplete"
+                      + (f"; not yet asked: {unscreened}" if unscreened else "")})
     risk: dict[str, Any] = {
         "resourceType": "RiskAssessment", "id": _id(seed, "risk"), "status": "final",
-        "occurrenceDateTime": when,
+        "subject": subject,
         "method": {"text": f"hipmap likelihood-ratio matcher, knowledge base {kb.version}"},
         "basis": [*observations, {"reference": qr_ref}],
-        "prediction": [{
-            "outcome": {"coding": [_coding(f"{HIPMAP_CS}/cause", r["cause"],
-                                           kb.causes[r["cause"]].name)],
-                        "text": kb.causes[r["cause"]].name},
-            "probabilityDecimal": r["score"],
-            "rationale": " ".join(e["text"] for e in r["evidence"][:4])}
-            for r in a["ranking"]],
-        "note": [{"text": kb.disclaimer}, {"text": f"Urgency: {a['urgency']}"}],
+        "note": notes,
     }
-    if subject:
-        risk["subject"] = subject
+    if when:
+        risk["occurrenceDateTime"] = when
+    if predictions:
+        risk["prediction"] = predictions
     add(risk)
 
-    for f in a["red_flags"]:
+    # ------------------------------------------------------------------ red flags
+    for f in a.get("red_flags", []):
         flag: dict[str, Any] = {
             "resourceType": "Flag", "id": _id(seed, "flag", f["id"]), "status": "active",
             "category": [{"coding": [_coding(
                 "http://terminology.hl7.org/CodeSystem/flag-category", "clinical",
                 "Clinical")]}],
             "code": {"coding": [_coding(f"{HIPMAP_CS}/red-flag", f["id"], f["message"])],
-                     "text": f"{f['urgency'].upper()}: {f['message']} {f['action']}"},
-            "period": {"start": when},
+                     "text": " ".join(f"{str(f.get('urgency', '')).upper()}: {f['message']} "
+                                      f"{f.get('action', '')}".split())},
+            "subject": subject,
         }
-        flag["subject"] = subject or {"display": "unidentified patient"}
+        if when:
+            flag["period"] = {"start": when}
         add(flag)
 
-    add({"resourceType": "DocumentReference", "id": _id(seed, "drawing"),
-         "status": "current",
-         "type": {"text": "hipmap pain drawing (hipmap.drawing/1)"},
-         "date": when if "T" in when else f"{when}T00:00:00Z",
-         **({"subject": subject} if subject else {}),
-         "content": [{"attachment": {
-             "contentType": "application/json",
-             "data": base64.b64encode(seed.encode("utf-8")).decode("ascii"),
-             "title": "drawing.hipmap.json"}}]})
+    # ------------------------------------------------------------------ the drawing itself
+    reference: dict[str, Any] = {
+        "resourceType": "DocumentReference", "id": _id(seed, "drawing"),
+        "status": "current",
+        "type": {"text": "hipmap pain drawing (hipmap.drawing/1)"},
+        "subject": subject,
+        "content": [{"attachment": {
+            "contentType": "application/json",
+            "data": base64.b64encode(seed.encode("utf-8")).decode("ascii"),
+            "title": "drawing.hipmap.json"}}],
+    }
+    if instant:
+        reference["date"] = instant
+    add(reference)
 
-    return {"resourceType": "Bundle", "id": _id(seed, "bundle"), "type": "collection",
-            "timestamp": when if "T" in when else f"{when}T00:00:00Z", "entry": entries}
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "id": _id(seed, "bundle"),
+                              "type": "collection", "entry": entries}
+    if instant:
+        bundle["timestamp"] = instant
+    return bundle
 
 
-def _touches(mark: Any, region_id: str) -> bool:
-    if getattr(mark, "region", None) == region_id:
-        return True
-    if mark.kind != "stroke":
-        return False
+def _number(v: Any) -> int | float:
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
+def _marks_by_region(doc: Document) -> dict[str, list[Any]]:
+    """Region id -> the marks that paint it (each stroke buffered once, regions found
+    through the view's index)."""
     from hipmap.geometry.atlas import load_atlas
     from hipmap.geometry.coverage import stroke_polygon
 
-    area = load_atlas().view(mark.view).regions.get(region_id)
-    return area is not None and stroke_polygon(mark.points, mark.width).intersects(area.geom)
+    atlas = load_atlas()
+    out: dict[str, list[Any]] = {}
+    for mark in doc.marks:
+        if mark.kind == "region":
+            out.setdefault(mark.region, []).append(mark)
+            continue
+        view = atlas.view(mark.view)
+        poly = stroke_polygon(mark.points, mark.width)
+        for area in view.candidates(poly):
+            if area.kind == "region" and poly.intersects(area.geom):
+                out.setdefault(area.id, []).append(mark)
+    return out

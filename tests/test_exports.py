@@ -67,10 +67,10 @@ def test_fhir_bundle_has_a_pain_observation_per_region_with_laterality():
     thigh = next(o for o in obs if o["bodySite"]["text"] == "Right back of the thigh")
     ref = thigh["bodySite"]["extension"][0]["valueReference"]["reference"]
     body = next(e["resource"] for e in b["entry"] if e["fullUrl"] == ref)
-    quals = {c["coding"][0]["code"] for c in body["locationQualifier"]}
+    quals = {c["coding"][0]["code"] for c in body["locationQualifier"]}  # right, posterior
     assert quals == {"24028007", "255551008"}  # right, posterior
     sev = thigh["component"][0]
-    assert sev["code"]["coding"][0]["code"] == "72514-3" and sev["valueInteger"] == 7
+    assert sev["code"]["coding"][0]["code"] == "72514-3" and sev["valueQuantity"]["value"] == 7
     assert by["Patient"][0]["identifier"][0]["value"] == "DEMO-01"
     risk = by["RiskAssessment"][0]
     assert risk["prediction"][0]["outcome"]["coding"][0]["code"] == "lumbar_radiculopathy"

@@ -7,7 +7,6 @@ escapes (no KeyError, no RecursionError, no hang on huge input).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -33,6 +32,19 @@ COORD_MIN, COORD_MAX = -1000.0, 2000.0
 MAX_AGE = 130
 MAX_DURATION_DAYS = 365 * 100
 DEFAULT_INTENSITY = 5.0
+#: patient fields and ``recorded_at`` are short, one-line texts (an id, a sex, a date)
+MAX_PATIENT_TEXT = 100
+MAX_RECORDED_AT = 64
+#: integers longer than this are refused (Python cannot even print one of 4300 digits)
+MAX_INT_DIGITS = 30
+
+#: Characters no text in a document may hold: C0 controls other than tab, line feed and
+#: carriage return, DEL, C1 controls, and lone surrogates (which cannot be written as UTF-8).
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: One-line fields (patient, recorded_at) also refuse tab and line breaks and the bidi
+#: controls that make a text display as something else.
+_BAD_LINE_CHAR = re.compile("[\t\n\r\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                            "\u2066-\u2069]")
 
 _KNOWN_KEYS = ("format", "recorded_at", "patient", "marks", "answers")
 
@@ -47,14 +59,18 @@ class Stroke:
     intensity: float = DEFAULT_INTENSITY
     quality: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: False when the file gave no intensity (the default 5 is then used for the
+    #: assessment, but never written back or exported as if the patient had said it)
+    intensity_rated: bool = field(default=True, compare=False)
 
     kind = "stroke"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.extra)
         out.update(kind="stroke", view=self.view, width=_num(self.width),
-                   points=[[_num(x), _num(y)] for x, y in self.points],
-                   intensity=_num(self.intensity))
+                   points=[[_num(x), _num(y)] for x, y in self.points])
+        if self.intensity_rated:
+            out["intensity"] = _num(self.intensity)
         if self.quality:
             out["quality"] = self.quality
         return out
@@ -69,12 +85,15 @@ class RegionMark:
     quality: str | None = None
     coverage: float = 1.0
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    intensity_rated: bool = field(default=True, compare=False)
 
     kind = "region"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.extra)
-        out.update(kind="region", region=self.region, intensity=_num(self.intensity))
+        out.update(kind="region", region=self.region)
+        if self.intensity_rated:
+            out["intensity"] = _num(self.intensity)
         if self.quality:
             out["quality"] = self.quality
         if self.coverage != 1.0:
@@ -146,18 +165,72 @@ def _num(v: float) -> float | int:
 def load(path: str | os.PathLike[str]) -> Document:
     """Read and validate a document file ('-' is not handled here; see :func:`loads`)."""
     source = str(path)
+    return loads(read_file_bytes(path, MAX_FILE_BYTES, source=source), source=source)
+
+
+def read_file_bytes(path: str | os.PathLike[str], limit: int, *, source: str = "") -> bytes:
+    """Read at most ``limit`` + 1 bytes of a regular file, never blocking.
+
+    The file type is checked before opening (a FIFO would block ``open`` forever, a device
+    never ends) and again on the open descriptor (the path may have changed in between).
+    Raises :class:`InputError` with a plain reason for anything that is not a readable file.
+    """
+    source = source or str(path)
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise InputError("no such file", source=source) from None
+    except PermissionError:
+        raise InputError("permission denied", source=source) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        raise InputError(f"cannot read the file ({_os_reason(exc)})", source=source) from None
+    _check_regular(st.st_mode, source)
+    if st.st_size > limit:
+        raise InputError(_too_large(limit), source=source)
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) \
+        | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise InputError("no such file", source=source) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a document", source=source) from None
     except PermissionError:
         raise InputError("permission denied", source=source) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", source=source) from None
-    return loads(data, source=source)
+        raise InputError(f"cannot read the file ({_os_reason(exc)})", source=source) from None
+    try:
+        _check_regular(os.fstat(fd).st_mode, source)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({_os_reason(exc)})", source=source) from None
+    finally:
+        os.close(fd)
+
+
+def _check_regular(mode: int, source: str) -> None:
+    import stat
+
+    if stat.S_ISDIR(mode):
+        raise InputError("is a folder (directory), not a document", source=source)
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise InputError(f"is {kind}, not a document file", source=source)
+
+
+def _os_reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
+
+
+def _too_large(limit: int) -> str:
+    return f"file is larger than {limit // (1024 * 1024)} MB; a pain drawing is far smaller"
 
 
 def loads(data: bytes | str, *, source: str = "<input>") -> Document:
@@ -170,9 +243,7 @@ def loads(data: bytes | str, *, source: str = "<input>") -> Document:
 def parse_json(data: bytes | str) -> Any:
     if isinstance(data, bytes):
         if len(data) > MAX_FILE_BYTES:
-            raise InputError(
-                f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
-                "a pain drawing is far smaller")
+            raise InputError(_too_large(MAX_FILE_BYTES))
         if b"\x00" in data[:8192]:
             raise InputError("this is a binary file, not a hipmap JSON document")
         try:
@@ -182,6 +253,8 @@ def parse_json(data: bytes | str) -> Any:
                 f"not UTF-8 text (bad byte at offset {exc.start}); "
                 "expected a hipmap JSON document") from None
     else:
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(_too_large(MAX_FILE_BYTES))
         text = data
     if not text.strip():
         raise InputError("the file is empty; expected a hipmap JSON document")
@@ -190,7 +263,8 @@ def parse_json(data: bytes | str) -> Any:
         raise InputError(f"{name} is not allowed in a hipmap document")
 
     try:
-        return json.loads(text, parse_constant=reject_constant)
+        return json.loads(text, parse_constant=reject_constant, parse_int=_parse_int,
+                          parse_float=_parse_float)
     except json.JSONDecodeError as exc:
         raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
                          ) from None
@@ -198,9 +272,86 @@ def parse_json(data: bytes | str) -> Any:
         raise InputError("JSON is nested too deeply") from None
 
 
+_PLAIN_NUMBERS = (int, float)
+
+
+class _OutOfRange(str):
+    """A JSON number that cannot be a number here (too many digits, or beyond a float).
+
+    Kept in the parsed tree so that :func:`check_tree` can name its JSON path."""
+
+
+def _parse_int(text: str) -> int | _OutOfRange:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        return _OutOfRange(text)
+    return int(text)
+
+
+def _parse_float(text: str) -> float | _OutOfRange:
+    value = float(text)
+    return value if math.isfinite(value) else _OutOfRange(text)
+
+
+def check_tree(obj: Any, path: str = "$") -> None:
+    """Every string (key or value) and number anywhere in a parsed document is safe to keep,
+    write and show: no control characters, no lone surrogates, no out-of-range numbers.
+    Iterative, so a deep (but parseable) tree cannot exhaust the stack."""
+    stack: list[tuple[Any, str]] = [(obj, path)]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, _OutOfRange):
+            digits = len(value.lstrip("-"))
+            what = (f"a number of {digits} digits" if digits > MAX_INT_DIGITS and
+                    value.lstrip("-").isdigit() else f"the number {_short(str(value))}")
+            raise InputError(f"{what} is out of range for a hipmap document", path=where)
+        if isinstance(value, str):
+            check_text(value, where)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                child = _child(where, key)
+                check_text(key, child)
+                stack.append((item, child))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                kind = type(item)
+                if kind is float or kind is int or kind is bool or item is None:
+                    continue
+                if kind is list and len(item) == 2 and type(item[0]) in _PLAIN_NUMBERS \
+                        and type(item[1]) in _PLAIN_NUMBERS:  # a point: the bulk of a file
+                    continue
+                stack.append((item, f"{where}[{i}]"))
+
+
+def check_text(text: str, path: str, *, one_line: bool = False,
+               max_len: int | None = None) -> str:
+    """Refuse text that cannot be written as UTF-8 or that could control a terminal."""
+    bad = _BAD_CHAR.search(text) or (one_line and _BAD_LINE_CHAR.search(text))
+    if bad:
+        ch = bad.group()
+        if "\ud800" <= ch <= "\udfff":
+            raise InputError(f"holds a lone surrogate (U+{ord(ch):04X}), which is not a "
+                             "character and cannot be stored as UTF-8", path=path)
+        raise InputError(f"holds a control character (U+{ord(ch):04X}); hipmap refuses it so "
+                         "that no text from a file can change what a screen shows", path=path)
+    if max_len is not None and len(text) > max_len:
+        raise InputError(f"is {len(text)} characters long; the limit is {max_len}", path=path)
+    return text
+
+
+def clean_line(text: str) -> str:
+    """``text`` without the characters a one-line field refuses (for text typed or pasted
+    in the app, where refusing would lose the user's typing)."""
+    return _BAD_LINE_CHAR.sub("", _BAD_CHAR.sub("", text))
+
+
+def _child(path: str, key: str) -> str:
+    return f"{path}.{key}" if _is_ident(key) else f"{path}[{_short(key)}]"
+
+
 def from_json(obj: Any, *, source: str = "<input>") -> Document:
     if not isinstance(obj, dict):
         raise InputError(f"the document must be a JSON object, not {_type(obj)}", path="$")
+    check_tree(obj)
     fmt = obj.get("format")
     if fmt is None:
         raise InputError(f'missing "format" (expected "{FORMAT}")', path="$.format")
@@ -215,6 +366,7 @@ def from_json(obj: Any, *, source: str = "<input>") -> Document:
     if recorded_at is not None and not isinstance(recorded_at, str):
         raise InputError("must be an ISO 8601 date-time string", path="$.recorded_at")
     if isinstance(recorded_at, str):
+        check_text(recorded_at, "$.recorded_at", one_line=True, max_len=MAX_RECORDED_AT)
         _check_datetime(recorded_at)
 
     patient = obj.get("patient")
@@ -259,14 +411,29 @@ def _check_datetime(value: str) -> None:
 
 
 def _patient(p: Any) -> dict[str, Any]:
+    return validate_patient(p)
+
+
+def validate_patient(p: Any, path: str = "$.patient") -> dict[str, Any]:
+    """The patient header: ``id`` a non-empty string (or a whole number), ``age`` 0-130,
+    ``sex`` a string; every text in it one short line (the app validates edits with this)."""
     if not isinstance(p, dict):
-        raise InputError(f"must be an object, not {_type(p)}", path="$.patient")
-    if "id" in p and p["id"] is not None and not isinstance(p["id"], str | int):
-        raise InputError("must be a string", path="$.patient.id")
+        raise InputError(f"must be an object, not {_type(p)}", path=path)
+    check_tree(p, path)
+    pid = p.get("id")
+    if pid is not None:
+        if isinstance(pid, bool) or not isinstance(pid, str | int):
+            raise InputError(f"must be a string, got {_short(pid)}", path=f"{path}.id")
+        if isinstance(pid, str) and not pid.strip():
+            raise InputError("must not be empty (leave \"id\" out when there is none)",
+                             path=f"{path}.id")
     if p.get("age") is not None:
-        _number(p["age"], "$.patient.age", 0, MAX_AGE)
+        _number(p["age"], f"{path}.age", 0, MAX_AGE)
     if p.get("sex") is not None and not isinstance(p["sex"], str):
-        raise InputError("must be a string such as \"female\" or \"male\"", path="$.patient.sex")
+        raise InputError("must be a string such as \"female\" or \"male\"", path=f"{path}.sex")
+    for key, value in p.items():
+        if isinstance(value, str):
+            check_text(value, _child(path, key), one_line=True, max_len=MAX_PATIENT_TEXT)
     return dict(p)
 
 
@@ -300,17 +467,18 @@ def _mark(mo: Any, path: str) -> Mark:
         raise InputError(f"a mark must be an object, not {_type(mo)}", path=path)
     kind = mo.get("kind")
     intensity = DEFAULT_INTENSITY
-    if mo.get("intensity") is not None:
+    rated = mo.get("intensity") is not None
+    if rated:
         intensity = _number(mo["intensity"], f"{path}.intensity", 0, 10)
     quality = mo.get("quality")
-    if quality is not None and quality not in QUALITIES:
+    if quality is not None and (not isinstance(quality, str) or quality not in QUALITIES):
         raise InputError(
             f"unknown quality {_short(quality)}; expected one of {', '.join(QUALITIES)}",
             path=f"{path}.quality")
     if kind == "stroke":
         known = ("kind", "view", "width", "points", "intensity", "quality")
         view = mo.get("view")
-        if view not in VIEWS:
+        if not isinstance(view, str) or view not in VIEWS:
             raise InputError(
                 f"unknown view {_short(view)}; expected one of {', '.join(VIEWS)}",
                 path=f"{path}.view")
@@ -321,11 +489,12 @@ def _mark(mo: Any, path: str) -> Mark:
             raise InputError("the brush width must be greater than 0", path=f"{path}.width")
         points = _points(mo.get("points"), f"{path}.points")
         return Stroke(view=view, points=points, width=width, intensity=intensity,
-                      quality=quality, extra={k: v for k, v in mo.items() if k not in known})
+                      quality=quality, extra={k: v for k, v in mo.items() if k not in known},
+                      intensity_rated=rated)
     if kind == "region":
         known = ("kind", "region", "intensity", "quality", "coverage")
         region = mo.get("region")
-        if region not in REGIONS:
+        if not isinstance(region, str) or region not in REGIONS:
             raise InputError(f"unknown region id {_short(region)}{_suggest(region, REGIONS)}",
                              path=f"{path}.region")
         coverage = 1.0
@@ -333,7 +502,8 @@ def _mark(mo: Any, path: str) -> Mark:
             coverage = _number(mo["coverage"], f"{path}.coverage", 0, 1)
         return RegionMark(region=region, intensity=intensity, quality=quality,
                           coverage=coverage,
-                          extra={k: v for k, v in mo.items() if k not in known})
+                          extra={k: v for k, v in mo.items() if k not in known},
+                          intensity_rated=rated)
     if kind is None:
         raise InputError('a mark needs "kind": "stroke" or "region"', path=f"{path}.kind")
     raise InputError(f'unknown mark kind {_short(kind)}; expected "stroke" or "region"',
@@ -362,7 +532,10 @@ def _points(pts: Any, path: str) -> tuple[tuple[float, float], ...]:
 def _number(v: Any, path: str, lo: float, hi: float) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float):
         raise InputError(f"must be a number, got {_short(v)}", path=path)
-    v = float(v)
+    try:
+        v = float(v)
+    except OverflowError:
+        raise InputError("is out of range", path=path) from None
     if not math.isfinite(v):
         raise InputError("must be a finite number", path=path)
     if v < lo or v > hi:
@@ -396,23 +569,17 @@ def _suggest(value: Any, choices: Iterable[str]) -> str:
 # ----------------------------------------------------------------------------- saving
 
 def save(doc: Document, path: str | os.PathLike[str]) -> None:
-    """Write atomically: a crash or power cut leaves either the old file or the new one."""
-    atomic_write_text(Path(path), doc.dumps())
+    """Write atomically and verified: a crash, a full disk or a power cut leaves either the
+    old file or the new one. Raises InputError (one line) when it cannot be written."""
+    from hipmap.core.output import verify_json, write_text
+
+    write_text(path, doc.dumps(), verify=verify_json)
 
 
 def atomic_write_text(path: Path, text: str) -> None:
+    """Create the folder if needed and write ``text`` atomically (see hipmap.core.output)."""
+    from hipmap.core.output import write_text
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text(path, text)

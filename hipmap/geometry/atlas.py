@@ -115,8 +115,38 @@ def _area(aid: str, kind: str, view: str, g: dict[str, Any]) -> Area:
     return Area(id=aid, kind=kind, view=view, geom=geom, area=float(geom.area))
 
 
+#: The layout of a rendered drawing (``hipmap render``, PNG export): views side by side with
+#: a gap, a title above, the legend below (diagram units).
+RENDER_GAP = 40.0
+RENDER_HEADER = 56.0
+RENDER_LEGEND = 74.0
+
+
+def render_size(views: list[str] | None = None, atlas: Atlas | None = None
+                ) -> tuple[float, float]:
+    """Width and height (diagram units, i.e. pixels at scale 1) of a rendered drawing."""
+    atlas = atlas or load_atlas()
+    vas = [atlas.view(n) for n in (views or VIEWS)]
+    width = sum(v.width for v in vas) + RENDER_GAP * (len(vas) + 1)
+    return width, RENDER_HEADER + 1000.0 + RENDER_LEGEND
+
+
+#: Said in every GeoJSON output: the coordinates are the diagram's, not longitude/latitude.
+GEOJSON_COORDINATES = {
+    "units": "diagram units: each view is 1000 units tall",
+    "origin": "top-left corner of the view", "x": "right", "y": "down",
+    "winding": "RFC 7946: exterior rings counter-clockwise, holes clockwise, in these "
+               "coordinates as numbers (y up, as every GeoJSON tool computes it); drawn "
+               "with y down, as on the diagram, an exterior ring turns clockwise on screen",
+}
+
+
 def to_geojson(atlas: Atlas, view: str | None = None) -> dict[str, Any]:
-    """One FeatureCollection: a Feature per region and per dermatome per view (contract §4)."""
+    """One FeatureCollection: a Feature per region and per dermatome per view (contract §4).
+
+    Rings follow RFC 7946 §3.1.6 (exterior counter-clockwise by the signed area of the
+    numbers); the foreign member ``hipmap_coordinates`` says the units are diagram units."""
+    import shapely
     from shapely.geometry import mapping
 
     features = []
@@ -127,6 +157,7 @@ def to_geojson(atlas: Atlas, view: str | None = None) -> dict[str, Any]:
             features.append({
                 "type": "Feature",
                 "properties": {"id": area.id, "view": name, "kind": area.kind},
-                "geometry": mapping(area.geom),
+                "geometry": mapping(shapely.orient_polygons(area.geom, exterior_cw=False)),
             })
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "hipmap_coordinates": GEOJSON_COORDINATES,
+            "features": features}

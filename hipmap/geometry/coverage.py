@@ -217,7 +217,8 @@ def erase(stroke: Stroke, eraser: BaseGeometry) -> list[Stroke]:
 
 def _piece(stroke: Stroke, pts: list[tuple[float, float]]) -> Stroke:
     return Stroke(view=stroke.view, points=tuple(pts), width=stroke.width,
-                  intensity=stroke.intensity, quality=stroke.quality, extra=stroke.extra)
+                  intensity=stroke.intensity, quality=stroke.quality, extra=stroke.extra,
+                  intensity_rated=stroke.intensity_rated)
 
 
 def _densify(pts: np.ndarray, step: float) -> np.ndarray:

@@ -233,10 +233,7 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
         if kiosk:
             win.statusBar().showMessage("The guided patient kiosk is not in this version: "
                                         "this is the clinician window, full screen.")
-        if open_path:
-            win.open_file(open_path)  # a broken file shows one clear message; the app stays
-        else:
-            win.offer_recovery()
+        win.start_session(open_path)  # crashed drawings are offered before the file opens
 
     win.ready.connect(when_ready)
     if kiosk:
@@ -269,7 +266,7 @@ def run_self_test() -> int:
             settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
             step = "build the main window"
             win = MainWindow(settings=settings, data_dir=Path(tmp), lazy_chart=False,
-                             ask_save=lambda: "discard", ask_recover=lambda _p: False,
+                             ask_save=lambda: "discard", ask_recover=lambda _o: "later",
                              show_error=lambda t, m: (_ for _ in ()).throw(RuntimeError(m)),
                              progressive=True)  # as `hipmap` starts: diagram first
             win.resize(1280, 800)

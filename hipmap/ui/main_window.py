@@ -47,15 +47,18 @@ if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow.
     from hipmap.drawing import Change
     from hipmap.geometry.atlas import Atlas
     from hipmap.knowledge.base import KnowledgeBase
+    from hipmap.model.journal import Orphan
 
 SUFFIX = ".hipmap.json"
 MENU_TITLES = ("&File", "&Edit", "&Tools", "&View", "&Help")
 FILTER = "hipmap drawings (*.hipmap.json);;JSON files (*.json);;All files (*)"
 MAX_RECENT = 8
-RECOVERY_SAVE_DELAY_MS = 150
 
 AskSave = Callable[[], str]  # -> "save" | "discard" | "cancel"
-AskRecover = Callable[[Path], bool]
+#: told one orphaned drawing (patient, time, marks, file) -> "restore" | "later"
+#: (a bool is read as restore / later)
+AskRecover = Callable[["Orphan"], "str | bool"]
+AskYesNo = Callable[[str, str], bool]
 ShowError = Callable[[str, str], None]
 
 
@@ -74,6 +77,7 @@ class MainWindow(QMainWindow):
                  db: str | None = None, atlas: Atlas | None = None,
                  kb: KnowledgeBase | None = None, ask_save: AskSave | None = None,
                  ask_recover: AskRecover | None = None, show_error: ShowError | None = None,
+                 ask_yes_no: AskYesNo | None = None,
                  lazy_chart: bool = True, progressive: bool = False) -> None:
         """``progressive``: show the diagram at once and build the rest after the first
         frame (what ``hipmap`` does); otherwise the window is complete on return."""
@@ -83,6 +87,7 @@ class MainWindow(QMainWindow):
         self.ask_save: AskSave = ask_save or self._ask_save_dialog
         self.ask_recover: AskRecover = ask_recover or self._ask_recover_dialog
         self.show_error: ShowError = show_error or self._show_error_dialog
+        self.ask_yes_no: AskYesNo = ask_yes_no or self._ask_yes_no_dialog
         self.current_path: str | None = None
         self._recovered = False
         self.is_ready = False
@@ -109,19 +114,19 @@ class MainWindow(QMainWindow):
         from hipmap.drawing import DrawingModel
         from hipmap.geometry.atlas import load_atlas
         from hipmap.knowledge.base import load_knowledge
+        from hipmap.model.journal import FileJournalStore, Recorder
         from hipmap.ui.commands import Editor
-        from hipmap.ui.recovery import Recovery
         from hipmap.ui.tools import ToolState
 
-        self.recovery = Recovery(self.data_dir)
         self.atlas = atlas or load_atlas()
         self.kb = kb or load_knowledge()
-        self._recovery_timer = QTimer(self)
-        self._recovery_timer.setSingleShot(True)
-        self._recovery_timer.setInterval(RECOVERY_SAVE_DELAY_MS)
-        self._recovery_timer.timeout.connect(self._write_recovery)
 
         self.model = DrawingModel(atlas=self.atlas)
+        self.model.stamp_new_drawings = True
+        # the recovery journal: every edit is on disk (fsync) before the edit's handler
+        # returns; its lock dies with the process, so a crash leaves an orphan to offer
+        self.journals = FileJournalStore(self.data_dir / "recovery")
+        self.recorder = Recorder(self.model, self.journals, on_error=self._journal_error)
         self.editor = Editor(self.model)
         self.editor.stack.setParent(self)
         self.stack = self.editor.stack
@@ -277,6 +282,8 @@ class MainWindow(QMainWindow):
                                      QKeySequence.StandardKey.Open)
         self.recent_menu = f.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recovered_menu = f.addMenu("Recovered &Drawings")
+        self.recovered_menu.aboutToShow.connect(self._fill_recovered)
         f.addSeparator()
         self.act_save = self._action(f, "&Save", self.save, QKeySequence.StandardKey.Save)
         self.act_save_as = self._action(f, "Save &As…", lambda: self.save_as(),
@@ -359,7 +366,6 @@ class MainWindow(QMainWindow):
     # ================================================================== model -> UI
     def _on_change(self, change: Change) -> None:
         self.refresh_assessment()
-        self._schedule_recovery()
 
     def refresh_assessment(self) -> dict[str, Any]:
         a = self.model.assessment()
@@ -387,6 +393,9 @@ class MainWindow(QMainWindow):
         name = Path(self.current_path).name if self.current_path else "Untitled"
         self.setWindowTitle(f"{name}[*] — hipmap")
         self.setWindowModified(self.is_modified())
+        if hasattr(self, "recorder"):
+            self.recorder.set_file(self.current_path)
+            self.recorder.set_modified(self.is_modified())
 
     def is_modified(self) -> bool:
         return self._recovered or not self.stack.isClean()
@@ -411,12 +420,14 @@ class MainWindow(QMainWindow):
             self.editor.push(RemoveMarks("Clear All", ids=ids))
 
     # ================================================================== files
-    def _load_document(self, doc: Document, path: str | None) -> None:
+    def _load_document(self, doc: Document, path: str | None, *,
+                       recovered: bool = False) -> None:
+        self.recorder.set_file(path)
         self.model.load(doc)
         self.stack.clear()
         self.stack.setClean()
         self.current_path = path
-        self._recovered = False
+        self._recovered = recovered
         self._update_title()
 
     def new_document(self) -> bool:
@@ -425,7 +436,6 @@ class MainWindow(QMainWindow):
         from hipmap.core.document import Document
 
         self._load_document(Document(), None)
-        self.recovery.clear()
         return True
 
     def open_file(self, path: str | None = None) -> bool:
@@ -444,7 +454,6 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot open this file", exc.one_line())
             return False
         self._load_document(doc, str(path))
-        self.recovery.clear()
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {path}", 4000)
         return True
@@ -467,15 +476,24 @@ class MainWindow(QMainWindow):
     def _save_to(self, path: str) -> bool:
         try:
             from hipmap.core.document import save
+            from hipmap.core.output import check_target
 
+            if self.model.recorded_at is None:  # the record says when it was drawn
+                from hipmap.model.journal import now_utc
+
+                self.model.set_recorded_at(now_utc())
+            check_target(path)
             save(self.model.document(), path)
+        except InputError as exc:
+            self.show_error("Cannot save", exc.one_line())
+            return False
         except OSError as exc:
             self.show_error("Cannot save", f"{path}: {exc.strerror or exc}")
             return False
         self.current_path = path
         self._recovered = False
         self.stack.setClean()
-        self.recovery.clear()
+        self.recorder.saved(path)
         self._add_recent(path)
         self._update_title()
         self.statusBar().showMessage(f"Saved {path}", 4000)
@@ -501,10 +519,16 @@ class MainWindow(QMainWindow):
                 "PNG images (*.png)")
             if not path:
                 return False
-        img = render_document_image(self.model.document(), views=VIEWS,
-                                    dermatomes=self.canvas.dermatomes)
-        if not img.save(path, "PNG"):
-            self.show_error("Cannot export", f"{path}: could not write the PNG")
+        from hipmap.core.output import check_target, verify_png, write_bytes
+        from hipmap.ui.render import png_bytes
+
+        try:
+            check_target(path)
+            img = render_document_image(self.model.document(), views=VIEWS,
+                                        dermatomes=self.canvas.dermatomes)
+            write_bytes(path, png_bytes(img), verify=verify_png)
+        except InputError as exc:
+            self.show_error("Cannot export", exc.one_line())
             return False
         self.statusBar().showMessage(f"Exported {path}", 4000)
         return True
@@ -561,19 +585,8 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _c=False, pp=p: self.open_file(pp))
 
     # ================================================================== recovery
-    def _schedule_recovery(self) -> None:
-        self._recovery_timer.start()
-
-    def _write_recovery(self) -> None:
-        if self.is_modified():
-            self.recovery.write(self.model.document(), self.current_path)
-            QTimer.singleShot(500, self._check_recovery)
-        else:
-            self.recovery.clear()
-
-    def _check_recovery(self) -> None:
-        """Say so, and keep saying so, when the recovery copy cannot be written."""
-        error = self.recovery.last_error
+    def _journal_error(self, error: str | None) -> None:
+        """Say so, and keep saying so, while the recovery journal cannot be written."""
         if error:
             self.statusBar().showMessage(
                 f"Warning: the automatic recovery copy could not be saved ({error}). "
@@ -584,30 +597,98 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def flush_recovery(self) -> None:
-        if self._recovery_timer.isActive():
-            self._recovery_timer.stop()
-            self._write_recovery()
-        self.recovery.flush()
+        """The journal is written synchronously; kept for the error hook and benchmarks."""
+        self.recorder.set_modified(self.is_modified())
+
+    def start_session(self, open_path: str | None = None) -> None:
+        """What the app does when the window is ready: offer every drawing a crashed window
+        left behind FIRST, then open the file it was started with (a double-click)."""
+        self.offer_recovery()
+        if open_path:
+            self.open_file(open_path)  # a broken file shows one clear message; the app stays
 
     def offer_recovery(self) -> bool:
-        """After a crash: offer the drawing that was being edited. True if restored."""
-        if not self.recovery.exists():
-            return False
-        if not self.ask_recover(self.recovery.path):
-            self.recovery.clear()
+        """After a crash: offer each orphaned drawing (patient, time). One can be restored
+        into this window; the others stay in File > Recovered Drawings. True if restored."""
+        restored = False
+        later = 0
+        for orphan in self.journals.orphans():
+            if orphan.kept:
+                later += 1
+                continue
+            if restored:
+                self._keep_orphan(orphan.ref)
+                later += 1
+                continue
+            answer = self.ask_recover(orphan)
+            if answer is True or answer == "restore":
+                restored = self.restore_orphan(orphan.ref)
+            else:
+                self._keep_orphan(orphan.ref)
+                later += 1
+        if later:
+            self.statusBar().showMessage(
+                f"{later} unsaved drawing{'s' * (later != 1)} from an earlier session "
+                f"{'are' if later != 1 else 'is'} kept in File > Recovered Drawings.", 10000)
+        return restored
+
+    def _keep_orphan(self, ref: str) -> None:
+        claim = self.journals.claim(ref)
+        if claim is not None:
+            try:
+                claim.keep()
+            except OSError:
+                pass
+            finally:
+                claim.release()
+
+    def restore_orphan(self, ref: str) -> bool:
+        """Load an orphaned drawing into this window; its journal is deleted only once this
+        window's own journal holds the drawing."""
+        from hipmap.model.journal import replay
+
+        claim = self.journals.claim(ref)
+        if claim is None:
+            self.show_error("Cannot recover the drawing",
+                            "Another hipmap window is using this recovered drawing.")
             return False
         try:
-            doc, file = self.recovery.read()
-        except InputError as exc:
-            self.show_error("Cannot recover the drawing", exc.one_line())
-            self.recovery.clear()
+            doc, file, _modified, _kept = replay(claim.entries())
+        except (InputError, OSError) as exc:
+            claim.release()
+            msg = exc.one_line() if isinstance(exc, InputError) else str(exc)
+            self.show_error("Cannot recover the drawing", msg)
             return False
-        self._load_document(doc, file)
-        self._recovered = True
-        self._update_title()
-        self._schedule_recovery()
-        self.statusBar().showMessage("Recovered the unsaved drawing from the last session. "
+        self._load_document(doc, file, recovered=True)
+        if self.recorder.last_error is None:
+            claim.discard()
+        else:  # our own journal could not take it: keep the orphan on disk
+            claim.release()
+        self.statusBar().showMessage("Recovered an unsaved drawing from an earlier session. "
                                      "Save it to keep it.", 8000)
+        return True
+
+    def _fill_recovered(self) -> None:
+        menu = self.recovered_menu
+        menu.clear()
+        orphans = self.journals.orphans()
+        if not orphans:
+            a = menu.addAction("(none)")
+            a.setEnabled(False)
+        for o in orphans:
+            text = o.describe()
+            sub = menu.addMenu(text)
+            sub.addAction("Open", lambda r=o.ref: self.maybe_save() and self.restore_orphan(r))
+            sub.addAction("Delete…", lambda r=o.ref, d=text: self.delete_orphan(r, d))
+
+    def delete_orphan(self, ref: str, description: str = "") -> bool:
+        if not self.ask_yes_no("Delete the recovered drawing?",
+                               f"{description}\n\nThis unsaved drawing will be deleted for good."):
+            return False
+        claim = self.journals.claim(ref)
+        if claim is None:
+            return False
+        claim.discard()
         return True
 
     # ================================================================== dialogs
@@ -619,12 +700,22 @@ class MainWindow(QMainWindow):
         return {QMessageBox.StandardButton.Save: "save",
                 QMessageBox.StandardButton.Discard: "discard"}.get(r, "cancel")
 
-    def _ask_recover_dialog(self, path: Path) -> bool:
-        r = QMessageBox.question(
-            self, "Recover drawing?",
-            "hipmap did not close properly last time. Restore the drawing that was open?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
+    def _ask_recover_dialog(self, orphan: Orphan) -> str:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Recover drawing?")
+        box.setText("hipmap did not close properly. This drawing was not saved:")
+        box.setInformativeText(orphan.describe())
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later (keep it in File > Recovered Drawings)",
+                      QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore)
+        box.exec()
+        return "restore" if box.clickedButton() is restore else "later"
+
+    def _ask_yes_no_dialog(self, title: str, text: str) -> bool:
+        r = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes
+                                 | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return r == QMessageBox.StandardButton.Yes
 
     def _show_error_dialog(self, title: str, message: str) -> None:
@@ -646,8 +737,8 @@ class MainWindow(QMainWindow):
             "<p>Licence: MIT.</p>"
             f"<p>Knowledge base version {html.escape(kb.version)}, {len(kb.sources)} sources"
             f" ({len(unverified)} not yet verified)."
-            f"<br>Storage: {html.escape(self.db or 'files (.hipmap.json) and a recovery file')}"
-            f"<br>Recovery file: {html.escape(str(self.recovery.path))}</p>"
+            f"<br>Storage: {html.escape(self.db or 'files (.hipmap.json) and a recovery journal')}"
+            f"<br>Recovery journals: {html.escape(str(self.journals.folder))}</p>"
             f"<details><summary>Sources</summary><ol>{sources}</ol></details>")
 
     def show_about(self) -> None:
@@ -697,8 +788,6 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             ev.ignore()
             return
-        self._recovery_timer.stop()
         self.save_settings()
-        self.recovery.clear()
-        self.recovery.shutdown()
+        self.recorder.close(discard=True)  # closed properly: nothing to recover
         ev.accept()

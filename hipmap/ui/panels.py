@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hipmap.core.document import RegionMark, Stroke
+from hipmap.core.document import MAX_PATIENT_TEXT, RegionMark, Stroke, clean_line
 from hipmap.core.ids import ANSWER_GROUPS, ANSWERS, BASE_REGIONS, QUALITIES, REGION_GROUPS, SIDES
 from hipmap.drawing import AddMarks, Change, ReplaceMarks, SetPatient
 from hipmap.ui.commands import Editor
@@ -427,6 +427,7 @@ class PatientHeader(QWidget):
         self.pid = QLineEdit()
         self.pid.setPlaceholderText("ID")
         self.pid.setMaximumWidth(130)
+        self.pid.setMaxLength(MAX_PATIENT_TEXT)
         self.pid.setAccessibleName("Patient ID")
         lay.addWidget(self.pid)
         lay.addWidget(QLabel("Age"))
@@ -457,7 +458,8 @@ class PatientHeader(QWidget):
         old = dict(self.editor.model.patient or {})
         for key in ("id", "sex"):
             old.pop(key, None)
-        pid = self.pid.text().strip()
+        # a pasted control character or half of a surrogate pair could never be saved
+        pid = clean_line(self.pid.text()).strip()
         if pid:
             old["id"] = pid
         if self.sex.currentData():

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QPainter
 
 from hipmap.core.document import Document
 from hipmap.core.ids import VIEWS
-from hipmap.geometry.atlas import load_atlas
+from hipmap.core.output import verify_png, write_bytes
+from hipmap.geometry.atlas import RENDER_GAP as GAP
+from hipmap.geometry.atlas import RENDER_HEADER as HEADER
+from hipmap.geometry.atlas import RENDER_LEGEND as LEGEND
+from hipmap.geometry.atlas import load_atlas, render_size
 from hipmap.ui.diagram import ViewPainter, paint_legend
-
-GAP = 40.0
-HEADER = 56.0
-LEGEND = 74.0
 
 
 def ensure_gui_app() -> QGuiApplication:
@@ -31,8 +31,7 @@ def render_document_image(doc: Document, *, views: Sequence[str] | None = None,
     atlas = load_atlas()
     names = list(views or VIEWS)
     vas = [atlas.view(n) for n in names]
-    width = sum(v.width for v in vas) + GAP * (len(vas) + 1)
-    height = HEADER + 1000.0 + LEGEND
+    width, height = render_size(names, atlas)
     img = QImage(round(width * scale), round(height * scale), QImage.Format.Format_ARGB32)
     img.fill(QColor("white"))
     p = QPainter(img)
@@ -77,10 +76,24 @@ def _title(doc: Document) -> str:
     return " — ".join(bits)
 
 
+def png_bytes(img: QImage) -> bytes:
+    """The image encoded as PNG in memory (the file is then written by core.output)."""
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = img.save(buf, "PNG")
+    buf.close()
+    if not ok:
+        raise ValueError("Qt could not encode the PNG")
+    return bytes(data.data())
+
+
 def render_document_png(doc: Document, path: str, *, views: Sequence[str] | None = None,
-                        scale: float = 1.0, dermatomes: bool = False) -> bool:
+                        scale: float = 1.0, dermatomes: bool = False) -> None:
+    """Render and write ``path`` safely (temp file, verified, atomic rename); raises
+    InputError when the file cannot be written (the old file is then untouched)."""
     img = render_document_image(doc, views=views, scale=scale, dermatomes=dermatomes)
-    return img.save(path, "PNG")
+    write_bytes(path, png_bytes(img), verify=verify_png)
 
 
-__all__ = ["ensure_gui_app", "render_document_image", "render_document_png"]
+__all__ = ["ensure_gui_app", "png_bytes", "render_document_image", "render_document_png"]

@@ -108,11 +108,28 @@ def report_html(doc: Document, a: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def report_pdf_bytes(doc: Document, assessment: dict[str, Any] | None = None) -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    _write_pdf(doc, buf, assessment)
+    buf.close()
+    return bytes(data.data())
+
+
 def write_report_pdf(doc: Document, path: str, assessment: dict[str, Any] | None = None
-                     ) -> bool:
+                     ) -> None:
+    from hipmap.core.output import verify_pdf, write_bytes
+
+    write_bytes(path, report_pdf_bytes(doc, assessment), verify=verify_pdf)
+
+
+def _write_pdf(doc: Document, device: Any, assessment: dict[str, Any] | None) -> None:
     ensure_gui_app()
     a = assessment or assess(doc)
-    writer = QPdfWriter(path)
+    writer = QPdfWriter(device)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
@@ -128,4 +145,3 @@ def write_report_pdf(doc: Document, path: str, assessment: dict[str, Any] | None
     layout = writer.pageLayout().paintRectPixels(writer.resolution())
     text.setPageSize(QSizeF(layout.width(), layout.height()))
     text.print_(writer)
-    return True

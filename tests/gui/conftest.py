@@ -37,15 +37,21 @@ class Dialogs:
     def __init__(self) -> None:
         self.errors: list[tuple[str, str]] = []
         self.save_answer = "discard"
-        self.recover_answer = True
-        self.recover_asked: list[Path] = []
+        self.recover_answer: str | bool = True
+        self.recover_asked: list[Any] = []
+        self.yes_no_answer = True
+        self.yes_no_asked: list[str] = []
 
     def ask_save(self) -> str:
         return self.save_answer
 
-    def ask_recover(self, path: Path) -> bool:
-        self.recover_asked.append(path)
+    def ask_recover(self, orphan: Any) -> str | bool:
+        self.recover_asked.append(orphan)
         return self.recover_answer
+
+    def ask_yes_no(self, title: str, text: str) -> bool:
+        self.yes_no_asked.append(title)
+        return self.yes_no_answer
 
     def show_error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
@@ -70,7 +76,8 @@ def make_window(qtbot: Any, tmp_path: Path, dialogs: Dialogs) -> Callable[..., A
                              QSettings.Format.IniFormat)
         win = MainWindow(settings=settings, data_dir=data_dir or tmp_path / "appdata",
                          ask_save=dialogs.ask_save, ask_recover=dialogs.ask_recover,
-                         show_error=dialogs.show_error, lazy_chart=False)
+                         show_error=dialogs.show_error, ask_yes_no=dialogs.ask_yes_no,
+                         lazy_chart=False)
         qtbot.addWidget(win)
         win.resize(*size)
         win.show()

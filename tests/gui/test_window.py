@@ -100,54 +100,7 @@ def test_export_png_and_print_to_pdf(make_window, tmp_path):
 
 
 # ----------------------------------------------------------------------------- recovery
-
-def test_recovery_after_a_simulated_crash(make_window, tmp_path, dialogs):
-    data = tmp_path / "crashdata"
-    win = make_window(data_dir=data)
-    _paint_sciatica(win)
-    win.editor.set_answer("worse_cough_sneeze", True)
-    win.flush_recovery()
-    recovery = data / "recovery.hipmap.json"
-    assert recovery.is_file()
-    marks = list(win.model.marks.values())
-    # the "crash": the window is never closed properly; a new session starts
-    win.recovery.shutdown()
-
-    dialogs.recover_answer = True
-    again = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
-    assert again.offer_recovery()
-    assert dialogs.recover_asked == [recovery]
-    assert list(again.model.marks.values()) == marks
-    assert again.model.answers == {"worse_cough_sneeze": True}
-    assert "x_hipmap_recovery" not in again.model.extra
-    assert again.isWindowModified()  # recovered work is not saved work
-    assert again.save_as(str(tmp_path / "rescued"))
-    again.flush_recovery()
-    assert not recovery.exists()  # a clean save removes it
-
-
-def test_declined_recovery_is_discarded_and_clean_close_leaves_none(make_window, tmp_path,
-                                                                    dialogs):
-    data = tmp_path / "d"
-    win = make_window(data_dir=data)
-    _paint_sciatica(win)
-    win.flush_recovery()
-    assert (data / "recovery.hipmap.json").is_file()
-    dialogs.recover_answer = False
-    fresh = make_window(data_dir=data, settings_file=tmp_path / "s3.ini")
-    assert not fresh.offer_recovery()
-    assert not fresh.model.marks
-    assert not (data / "recovery.hipmap.json").exists()
-    # undoing back to the saved state removes the recovery file too
-    fresh.tools.set(tool="tap")
-    fresh.canvas.tap("front", *fresh.atlas.view("front").regions["right.groin"].geom
-                     .representative_point().coords[0])
-    fresh.flush_recovery()
-    assert (data / "recovery.hipmap.json").is_file()
-    fresh.act_undo.trigger()
-    fresh.flush_recovery()
-    assert not (data / "recovery.hipmap.json").exists()
-
+# (the journal itself, kill -9 and two windows: tests/gui/test_recovery.py)
 
 # ----------------------------------------------------------------------------- answers
 
@@ -390,8 +343,7 @@ def test_a_recovery_copy_that_cannot_be_written_is_reported(make_window, tmp_pat
     blocker.write_text("a file where the data folder should be")
     win = make_window(data_dir=blocker / "sub")
     _paint_sciatica(win)
-    win.flush_recovery()
-    assert win.recovery.last_error
+    assert win.recorder.last_error
     qtbot.waitUntil(lambda: "could not be saved" in win.statusBar().currentMessage(),
                     timeout=3000)
     assert win.model.marks  # the drawing itself is untouched
@@ -434,5 +386,6 @@ def test_an_unexpected_error_is_logged_told_and_the_drawing_kept(make_window, tm
         sys.excepthook = old
     assert "Something went wrong (ZeroDivisionError" in win.statusBar().currentMessage()
     assert "ZeroDivisionError" in (data / "hipmap-errors.log").read_text()
-    assert (data / "recovery.hipmap.json").is_file()  # the drawing is safe on disk
+    journals = list((data / "recovery").glob("*.journal"))  # the drawing is safe on disk
+    assert len(journals) == 1 and journals[0].stat().st_size > 0
     assert win.model.marks == marks

@@ -1,0 +1,1 @@
+"""Qt-free report content: what the PDF report and File → Print say."""

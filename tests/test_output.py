@@ -1,0 +1,273 @@
+"""Safe output (issue 9, findings 4, 5 and 7): every file hipmap writes goes through
+hipmap.core.output — temp file beside the target, verified, fsync, atomic rename; -o that is
+the input, a folder or an unwritable place is refused with exit 2 and one line; a full disk
+leaves the old file untouched and nothing partial behind."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hipmap.cli import main
+from hipmap.core.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "sciatica.hipmap.json"
+
+#: every command that writes a file, with its output suffix
+WRITERS = {
+    "render": (["render", "{in}", "-o", "{out}"], ".png"),
+    "report": (["report", "{in}", "-o", "{out}"], ".pdf"),
+    "export": (["export", "{in}", "--fhir", "-o", "{out}"], ".json"),
+}
+
+
+def cli(command: str, inp: Path | str, out: Path | str, capsys) -> tuple[int, str]:
+    args = [a.format(**{"in": inp, "out": out}) for a in WRITERS[command][0]]
+    code = main(args)
+    err = capsys.readouterr().err
+    return code, err
+
+
+def one_line(err: str) -> bool:
+    return err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.fixture
+def drawing(tmp_path: Path) -> Path:
+    p = tmp_path / "in" / "drawing.hipmap.json"
+    p.parent.mkdir()
+    shutil.copy(EXAMPLE, p)
+    return p
+
+
+# ----------------------------------------------------------------- finding 5: -o is the input
+
+@pytest.mark.parametrize("command", WRITERS)
+@pytest.mark.parametrize("how", ["same path", "symlink", "hard link", "relative path"])
+def test_output_that_is_the_input_is_refused_and_the_input_kept(command, how, drawing,
+                                                                capsys, monkeypatch):
+    before = drawing.read_bytes()
+    if how == "same path":
+        out = drawing
+    elif how == "symlink":
+        out = drawing.parent / "link.json"
+        out.symlink_to(drawing.name)
+    elif how == "hard link":
+        out = drawing.parent / "hard.json"
+        os.link(drawing, out)
+    else:
+        monkeypatch.chdir(drawing.parent.parent)
+        out = Path("in") / ".." / "in" / drawing.name
+    code, err = cli(command, drawing, out, capsys)
+    assert code == 2 and one_line(err), err
+    assert "is the input file itself" in err
+    assert drawing.read_bytes() == before
+    assert sorted(p.name for p in drawing.parent.iterdir() if not p.is_symlink()) == \
+        sorted([drawing.name] + (["hard.json"] if how == "hard link" else []))
+
+
+# ----------------------------------------------------------------- finding 7: odd -o targets
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_output_onto_a_folder_is_exit_2_one_line(command, drawing, tmp_path, capsys):
+    code, err = cli(command, drawing, tmp_path, capsys)
+    assert code == 2 and one_line(err) and "is a folder" in err
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_output_into_a_missing_folder_is_exit_2(command, drawing, tmp_path, capsys):
+    code, err = cli(command, drawing, tmp_path / "nope" / "x.out", capsys)
+    assert code == 2 and one_line(err) and "folder does not exist" in err
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_read_only_existing_output_is_not_overwritten_and_is_exit_2(command, drawing,
+                                                                      tmp_path, capsys):
+    """Finding 4: over a read-only file, report left the old file and said it succeeded."""
+    out = tmp_path / ("old" + WRITERS[command][1])
+    out.write_bytes(b"the old file")
+    out.chmod(0o444)
+    code, err = cli(command, drawing, out, capsys)
+    assert code == 2 and one_line(err) and "read-only" in err
+    assert out.read_bytes() == b"the old file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_socket_or_device_as_output_is_refused(command, drawing, tmp_path, capsys):
+    """(Never /dev/null in a test: the old code replaced the target by rename.)"""
+    import socket
+
+    sock_path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(sock_path))
+        code, err = cli(command, drawing, sock_path, capsys)
+    assert code == 2 and one_line(err) and "not a regular file" in err
+    assert sock_path.is_socket()
+
+
+# ----------------------------------------------------------------- a real full / read-only disk
+
+def _mount_tmpfs(where: Path, options: str) -> str | None:
+    """Mount a small tmpfs (needs root and a kernel that lets us); None when done, else why
+    not."""
+    if sys.platform != "linux":
+        return "tmpfs mounts are Linux-only"
+    if os.geteuid() != 0:
+        return "mounting a small tmpfs needs root"
+    where.mkdir(parents=True, exist_ok=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
+                       capture_output=True, text=True)
+    return None if r.returncode == 0 else f"cannot mount a tmpfs here: {r.stderr.strip()}"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A real 160 KB file system: too small for any report, render or export."""
+    where = tmp_path / "full"
+    why = _mount_tmpfs(where, "size=160k,mode=0777")
+    if why:
+        pytest.skip(f"real full-disk test skipped: {why} (the ENOSPC double still runs)")
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.fixture
+def read_only_disk(tmp_path: Path):
+    where = tmp_path / "ro"
+    why = _mount_tmpfs(where, "ro,size=64k")
+    if why:
+        pytest.skip(f"real read-only-disk test skipped: {why}")
+    yield where
+    subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def _fill(where: Path) -> None:
+    """Fill the disk but for 16 KB: less than any report, render or export needs."""
+    st = os.statvfs(where)
+    (where / "filler").write_bytes(b"\0" * (st.f_bavail * st.f_frsize - 16 * 1024))
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_full_disk_is_exit_2_leaves_the_old_file_and_nothing_partial(command, drawing,
+                                                                       small_disk, capsys):
+    """Finding 4 and 7: on a full disk report left a truncated PDF, render a partial PNG."""
+    out = small_disk / ("out" + WRITERS[command][1])
+    out.write_bytes(b"the old output")
+    _fill(small_disk)
+    code, err = cli(command, drawing, out, capsys)
+    assert code == 2 and one_line(err), err
+    assert "disk is full" in err
+    assert out.read_bytes() == b"the old output"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", out.name]
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_read_only_file_system_is_exit_2(command, drawing, read_only_disk, capsys):
+    code, err = cli(command, drawing, read_only_disk / ("x" + WRITERS[command][1]), capsys)
+    assert code == 2 and one_line(err) and "cannot write" in err
+
+
+class _FullDiskFile:
+    """A test double for the one write call: the disk fills after ``room`` bytes."""
+
+    def __init__(self, fh, room: int) -> None:
+        self._fh, self._room = fh, room
+
+    def write(self, data) -> int:
+        if len(data) > self._room:
+            self._fh.write(bytes(data[:self._room]))
+            self._room = 0
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self._room -= len(data)
+        return self._fh.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._fh.close()
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_enospc_at_the_write_call_keeps_the_old_file(command, drawing, tmp_path, capsys,
+                                                     monkeypatch):
+    """The same guarantee where a tmpfs cannot be mounted: ENOSPC from the write call."""
+    from hipmap.core import output
+
+    real = os.fdopen
+    monkeypatch.setattr(output.os, "fdopen",
+                        lambda fd, *a, **k: _FullDiskFile(real(fd, *a, **k), 1000))
+    out = tmp_path / ("old" + WRITERS[command][1])
+    out.write_bytes(b"the old output")
+    code, err = cli(command, drawing, out, capsys)
+    assert code == 2 and one_line(err) and "disk is full" in err
+    assert out.read_bytes() == b"the old output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", out.name]
+
+
+# ----------------------------------------------------------------- the helper itself
+
+def test_write_bytes_replaces_atomically_and_keeps_the_mode(tmp_path):
+    from hipmap.core import output
+
+    target = tmp_path / "a.json"
+    target.write_text("{}")
+    target.chmod(0o640)
+    output.write_bytes(target, b'{"new": 1}', verify=output.verify_json)
+    assert target.read_bytes() == b'{"new": 1}'
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+def test_content_that_fails_its_check_is_never_written(tmp_path):
+    from hipmap.core import output
+
+    target = tmp_path / "a.pdf"
+    target.write_bytes(b"old")
+    with pytest.raises(ValueError, match="not valid"):
+        output.write_bytes(target, b"%PDF-1.4 truncated", verify=output.verify_pdf)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
+
+
+def test_verifiers_catch_truncated_files():
+    from PySide6.QtGui import QColor, QImage
+
+    from hipmap.core import output
+    from hipmap.ui.render import ensure_gui_app, png_bytes
+
+    ensure_gui_app()
+    img = QImage(40, 30, QImage.Format.Format_ARGB32)
+    img.fill(QColor("red"))
+    png = png_bytes(img)
+    assert output.verify_png(png) is None
+    for cut in (len(png) - 12, len(png) // 2, 20):
+        assert output.verify_png(png[:cut]) is not None
+    broken = bytearray(png)
+    broken[60] ^= 0xFF
+    assert output.verify_png(bytes(broken)) is not None
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n"
+    assert output.verify_pdf(pdf) is None
+    assert output.verify_pdf(pdf[:-20]) is not None
+    assert output.verify_pdf(b"PK" + pdf) is not None
+    assert output.verify_json(b'{"a": [1]}') is None
+    assert output.verify_json(b'{"a": [1') is not None
+
+
+def test_check_target_refuses_a_file_where_a_folder_should_be(tmp_path):
+    from hipmap.core import output
+
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="folder does not exist"):
+        output.check_target(tmp_path / "file" / "out.png")
