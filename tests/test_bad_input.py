@@ -210,7 +210,7 @@ def test_an_error_line_escapes_a_file_name_with_an_escape_sequence(tmp_path, cap
 # ----------------------------------------------------------------- the app's model too
 
 def test_the_model_refuses_a_patient_edit_that_could_not_be_saved():
-    from hipmap.drawing import DrawingModel
+    from hipmap.model.drawing import DrawingModel
 
     model = DrawingModel()
     for bad in ({"id": "\ud800"}, {"id": "A\x1b"}, {"id": True}, {"id": "x" * 500}):

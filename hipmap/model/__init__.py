@@ -1,2 +1,2 @@
-"""The editable drawing's Qt-free parts: the recovery journal now; the drawing model moves
-here later (design.md)."""
+"""The editable drawing, Qt-free: the drawing model (:mod:`.drawing`), its undoable edits
+(:mod:`.edits`) and the recovery journal (:mod:`.journal`)."""

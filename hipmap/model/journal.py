@@ -10,7 +10,7 @@ Layers (Qt-free):
 * :class:`JournalStore` — where journals live (a small interface: create, list orphans,
   claim, read, keep, discard). :class:`FileJournalStore` keeps them as JSON-lines files in
   the per-user data folder; the clinic record can store them in its database instead.
-* :class:`Recorder` — subscribes to a :class:`~hipmap.drawing.DrawingModel` and appends one
+* :class:`Recorder` — subscribes to a :class:`~hipmap.model.drawing.DrawingModel` and appends one
   small entry per change (a stroke, an erase, a tap, an answer, a patient edit): never the
   whole document, except once when a drawing is opened or saved.
 * :func:`replay` — turns a journal's entries back into the document.
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from hipmap.core.document import Document, from_json
 
 if TYPE_CHECKING:
-    from hipmap.drawing import Change, DrawingModel
+    from hipmap.model.drawing import Change, DrawingModel
 
 FORMAT = "hipmap.journal/1"
 SUFFIX = ".journal"

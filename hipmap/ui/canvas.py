@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 
 from hipmap.core.document import Mark, RegionMark, Stroke
 from hipmap.core.ids import BASE_REGIONS, split_region
-from hipmap.drawing import AddMarks, Change, ReplaceMarks
 from hipmap.geometry.atlas import Atlas, ViewAtlas, load_atlas
+from hipmap.model.drawing import Change
+from hipmap.model.edits import AddMarks, ReplaceMarks
 from hipmap.ui.commands import Editor
 from hipmap.ui.diagram import ViewPainter, intensity_color, paint_mark_path, stroke_path
 from hipmap.ui.tools import ToolState
@@ -444,7 +445,7 @@ class BodyCanvas(QGraphicsView):
                     if isinstance(m, RegionMark) and m.region == rid]
         name = short_region_name(split_region(rid)[1])
         if existing:
-            from hipmap.drawing import RemoveMarks
+            from hipmap.model.edits import RemoveMarks
 
             self.editor.push(RemoveMarks(f"Empty {name}", ids=existing))
         else:

@@ -1,4 +1,4 @@
-"""Undo/redo: each :class:`hipmap.drawing.Edit` wrapped in a ``QUndoCommand``.
+"""Undo/redo: each :class:`hipmap.model.edits.Edit` wrapped in a ``QUndoCommand``.
 
 The command only calls the edit's plain ``do``/``undo`` on the model; the widgets redraw from
 the model's change notifications. One finished stroke is one command ("Undo Stroke").
@@ -10,7 +10,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from hipmap.drawing import DrawingModel, Edit, SetAge, SetAnswer, SetPatient
+from hipmap.model.drawing import DrawingModel
+from hipmap.model.edits import Edit, SetAge, SetAnswer, SetPatient
 
 _MERGE_ID = 0x4D41  # consecutive edits of the same answer (typing "58" into Age) merge
 

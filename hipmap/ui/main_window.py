@@ -44,9 +44,9 @@ from hipmap.paths import data_dir
 
 if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow._finish)
     from hipmap.core.document import Document
-    from hipmap.drawing import Change
     from hipmap.geometry.atlas import Atlas
     from hipmap.knowledge.base import KnowledgeBase
+    from hipmap.model.drawing import Change
     from hipmap.model.journal import Orphan
 
 SUFFIX = ".hipmap.json"
@@ -111,9 +111,9 @@ class MainWindow(QMainWindow):
 
     def _finish(self, atlas: Atlas | None, kb: KnowledgeBase | None, lazy_chart: bool) -> None:
         """Everything that needs the geometry stack and the knowledge base."""
-        from hipmap.drawing import DrawingModel
         from hipmap.geometry.atlas import load_atlas
         from hipmap.knowledge.base import load_knowledge
+        from hipmap.model.drawing import DrawingModel
         from hipmap.model.journal import FileJournalStore, Recorder
         from hipmap.ui.commands import Editor
         from hipmap.ui.tools import ToolState
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== edits
     def clear_view(self) -> None:
-        from hipmap.drawing import RemoveMarks
+        from hipmap.model.edits import RemoveMarks
 
         view = self.canvas.active_view
         ids = self.model.stroke_ids(view)
@@ -413,7 +413,7 @@ class MainWindow(QMainWindow):
                                          "view.", 3000)
 
     def clear_all(self) -> None:
-        from hipmap.drawing import RemoveMarks
+        from hipmap.model.edits import RemoveMarks
 
         ids = list(self.model.marks)
         if ids:

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 
 from hipmap.core.document import MAX_PATIENT_TEXT, RegionMark, Stroke, clean_line
 from hipmap.core.ids import ANSWER_GROUPS, ANSWERS, BASE_REGIONS, QUALITIES, REGION_GROUPS, SIDES
-from hipmap.drawing import AddMarks, Change, ReplaceMarks, SetPatient
+from hipmap.model.drawing import Change
+from hipmap.model.edits import AddMarks, ReplaceMarks, SetPatient
 from hipmap.ui.commands import Editor
 from hipmap.ui.diagram import QUALITY_STYLE
 from hipmap.ui.tools import ToolState, quality_icon, swatch_icon

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QGroupBox
 
 from hipmap.core.document import RegionMark
 from hipmap.core.ids import ANSWER_GROUPS, ANSWERS, OTHER, RED_FLAG_ANSWERS
-from hipmap.drawing import AddMarks
 from hipmap.knowledge.texts import OTHER_COLOR, cause_color, percent_text
+from hipmap.model.edits import AddMarks
 from hipmap.ui.assessment_panel import MAX_BARS
 
 NO_FLAGS = {a: a == "can_bear_weight" for a in RED_FLAG_ANSWERS}
