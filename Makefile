@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 BUILD_VENV ?= .venv-build
 
-.PHONY: run test lint bench eval assess bundle bench-package clean
+.PHONY: run test lint bench eval assess bundle bench-package clean pot po mo pseudo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,19 @@ assess: $(STAMP)
 ## Speed measurements (medians and ratios against a baseline in the same run).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## Translations (Babel, tools/i18n.py): extract the template, update each language's .po
+## from it, compile the .mo files that ship (committed); `make pot po mo` after changing texts.
+pot: $(STAMP)
+	$(BIN)/python tools/i18n.py pot
+po: $(STAMP)
+	$(BIN)/python tools/i18n.py po
+mo: $(STAMP)
+	$(BIN)/python tools/i18n.py mo
+## The pseudo-locale (accented, ~35 % longer) in build/locale, to look for untranslated or
+## clipped texts: HIPMAP_LOCALE_DIR=build/locale .venv/bin/hipmap --lang en_XA
+pseudo: $(STAMP)
+	$(BIN)/python tools/i18n.py pseudo --folder build/locale
 
 ## Build the desktop bundle and this OS's installer/tarball into dist/ (in its own venv).
 bundle:

@@ -42,6 +42,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                         "env HIPMAP_DB does the same")
     p.add_argument("--self-test", action="store_true",
                    help="start the app offscreen, paint a stroke, check the assessment, exit")
+    p.add_argument("--lang", metavar="LANG", default=None, help=LANG_HELP)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     a = sub.add_parser("assess", help="print the assessment of a pain drawing")
@@ -72,7 +73,49 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                    help="write a FHIR R4 Bundle (JSON)")
     e.add_argument("-o", "--output", metavar="OUT.json", help="default: standard output")
     cli_record.add_parsers(sub, export=e, argv=argv)  # db, visits, history, inbox
+    _lang_everywhere(p)
     return p
+
+
+LANG_HELP = ("language of what hipmap writes and shows (en, es); env HIPMAP_LANG does the "
+             "same; default: the system's language where hipmap has it, else English")
+
+
+def _lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``--lang`` after a command too (``hipmap assess FILE --lang es``); SUPPRESS keeps the
+    top-level value when it is not given there."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                if "--lang" not in child._option_string_actions:
+                    child.add_argument("--lang", metavar="LANG", default=argparse.SUPPRESS,
+                                       help=LANG_HELP)
+                _lang_everywhere(child)
+
+
+#: options that take a value: the word after them is not a command or a file
+VALUE_OPTIONS = ("--db", "--lang")
+
+
+def _lang_option(args: Sequence[str]) -> str | None:
+    """The value of the last ``--lang LANG`` / ``--lang=LANG`` (the language must be set
+    before any text is written, help and errors included)."""
+    found = None
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args):
+            found = args[i + 1]
+        elif a.startswith("--lang="):
+            found = a.split("=", 1)[1]
+    return found
+
+
+def _set_language(args: Sequence[str]) -> None:
+    from hipmap.i18n import LanguageError, choose_language, set_language
+
+    try:
+        set_language(choose_language(_lang_option(args)))
+    except LanguageError as exc:
+        raise InputError(str(exc)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
+        _set_language(args_list)
         open_path = _drawing_to_open(args_list)
         args = build_parser(args_list).parse_args(args_list)
         args.open_path = open_path
@@ -121,7 +165,7 @@ def _drawing_to_open(args: list[str]) -> str | None:
     """``hipmap DRAWING.hipmap.json`` (how file managers open a drawing) opens it in the app.
     Removes the path from ``args``; a path that does not exist is bad input (exit 2)."""
     positional = [i for i, a in enumerate(args) if not a.startswith("-")
-                  and (i == 0 or args[i - 1] != "--db")]
+                  and (i == 0 or args[i - 1] not in VALUE_OPTIONS)]
     if not positional or args[positional[0]] in COMMANDS:
         return None
     path = args.pop(positional[0])
@@ -302,7 +346,8 @@ def _gui(args: argparse.Namespace) -> int:
         _err(f"hipmap: the desktop app is not available in this build ({exc})")
         return EXIT_FAIL
     return run(kiosk=args.kiosk, db=args.db, self_test=args.self_test,
-               open_path=getattr(args, "open_path", None))
+               open_path=getattr(args, "open_path", None),
+               lang=getattr(args, "lang", None) or os.environ.get("HIPMAP_LANG"))
 
 
 if __name__ == "__main__":

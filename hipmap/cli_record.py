@@ -35,7 +35,7 @@ def wanted(argv: Sequence[str] | None) -> set[str]:
     if argv is None:
         return set(RECORD_COMMANDS)
     first = next((a for i, a in enumerate(argv) if not a.startswith("-")
-                  and (i == 0 or argv[i - 1] != "--db")), None)
+                  and (i == 0 or argv[i - 1] not in ("--db", "--lang"))), None)
     if first in RECORD_COMMANDS:
         return {first}
     if first in ("assess", "regions", "causes", "render", "report", "export"):

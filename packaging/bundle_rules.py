@@ -51,9 +51,9 @@ QT_LIBRARIES = (
     # the eglfs platform's libraries (the plugin itself is dropped above)
     "Qt6EglFSDeviceIntegration", "Qt6EglFsKmsSupport",
 )
-# Qt's own translations (qtbase_de.qm, ...): hipmap installs no QTranslator yet. A branch that
-# translates hipmap adds the catalogues it loads here, e.g. "qtbase_es.qm".
-KEEP_QT_TRANSLATIONS: tuple[str, ...] = ()
+# Qt's own translations (qtbase_de.qm, ...) for Qt's dialogs and standard buttons: the shipped
+# languages' (hipmap.i18n.LANGUAGES but English, which needs none; hipmap/ui/app.py loads them).
+KEEP_QT_TRANSLATIONS: tuple[str, ...] = ("qtbase_es.qm",)
 
 
 def framework_name(qt6_name: str) -> str:

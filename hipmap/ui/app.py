@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 import hipmap
+from hipmap.i18n import language
 from hipmap.paths import APP, ORG, assets_dir
 
 
@@ -35,7 +36,30 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     if font.pointSizeF() < 9.5:
         font.setPointSizeF(9.5)
         app.setFont(font)
+    install_qt_translations(app, language())
     return app  # type: ignore[return-value]
+
+
+def install_qt_translations(app: QCoreApplication, lang: str) -> bool:
+    """Qt's own texts (standard buttons, the file and print dialogs) in ``lang``, from Qt's
+    ``qtbase_<lang>.qm``; hipmap's own texts come from its gettext catalogs (hipmap.i18n).
+    Replaces what an earlier call installed. True when a catalog was loaded (English needs
+    none; packaging/bundle_rules.py keeps the shipped languages' catalogs in the bundle)."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    for old in getattr(app, "_hipmap_translators", []):
+        app.removeTranslator(old)
+    app._hipmap_translators = []  # type: ignore[attr-defined]
+    if lang.split("_")[0] == "en":  # English and the pseudo-locale: Qt's texts as they are
+        return False
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    tr = QTranslator(app)
+    # "es_MX" falls back to qtbase_es; the pseudo-locale has no Qt catalog
+    if not tr.load(f"qtbase_{lang}", folder, "_"):
+        return False
+    app.installTranslator(tr)
+    app._hipmap_translators.append(tr)  # type: ignore[attr-defined]
+    return True
 
 
 def finish_app(app: QApplication) -> None:
@@ -207,7 +231,16 @@ def no_display() -> str | None:
 
 
 def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
-        open_path: str | None = None) -> int:
+        open_path: str | None = None, lang: str | None = None) -> int:
+    """``lang``: the language asked for (``--lang`` or ``HIPMAP_LANG``), already set by the
+    command line; without one, Qt's list of the user's languages (which knows macOS's and
+    Windows' settings) decides among those hipmap has."""
+    if not lang:
+        from PySide6.QtCore import QLocale
+
+        from hipmap.i18n import choose_language, set_language
+
+        set_language(choose_language(None, system=QLocale.system().uiLanguages()))
     if self_test:
         return run_self_test()
     missing = missing_display_library()
