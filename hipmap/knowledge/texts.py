@@ -209,3 +209,25 @@ def cause_label(cause: Cause) -> str:
 
 def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# ------------------------------------------------------------------ regions
+
+def region_name(region: str, *, full: bool = False) -> str:
+    """The plain name of a region, from a base id (``ischial``) or a sided id
+    (``right.ischial``): 'sitting bone'; with ``full``, 'sitting bone (lower inner buttock)'.
+    An unknown id is returned as it is (a record written by a newer hipmap)."""
+    from hipmap.core.ids import BASE_REGIONS
+
+    base = region.rpartition(".")[2]
+    name = BASE_REGIONS.get(base)
+    if name is None:
+        return region
+    return name if full else name.split(" (")[0]
+
+
+def region_label(region_id: str, *, full: bool = True) -> str:
+    """A sided region as every surface names it, the patient's side first and unmistakable:
+    'RIGHT sitting bone (lower inner buttock)' (``full=False``: 'RIGHT sitting bone')."""
+    side, _, _base = region_id.partition(".")
+    return f"{side.upper()} {region_name(region_id, full=full)}"

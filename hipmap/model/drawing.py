@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from hipmap.core.document import Document, Mark, Stroke, validate_answers, validate_patient
@@ -19,9 +20,21 @@ if TYPE_CHECKING:
     from hipmap.geometry.coverage import Coverage
 
 
+class ChangeKind(Enum):
+    """What a :class:`Change` is about."""
+
+    MARKS = "marks"  #: marks added and/or removed (``added``, ``removed``, ``areas``)
+    ANSWERS = "answers"  #: answers set or cleared (``answers``)
+    PATIENT = "patient"  #: the patient header
+    RESET = "reset"  #: a whole document was loaded: redraw everything
+    RECORDED_AT = "recorded_at"  #: when the drawing was made
+
+
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "marks" | "answers" | "patient" | "reset" | "recorded_at"
+    """One notification to the model's listeners."""
+
+    kind: ChangeKind
     added: tuple[int, ...] = ()
     removed: tuple[int, ...] = ()
     areas: frozenset[str] = frozenset()  # region/dermatome ids whose coverage changed
@@ -29,6 +42,8 @@ class Change:
 
 
 Listener = Callable[[Change], None]
+#: the changes that are the user's own edits (a new drawing gets its ``recorded_at`` then)
+_EDITS = (ChangeKind.MARKS, ChangeKind.ANSWERS, ChangeKind.PATIENT)
 
 
 class DrawingModel:
@@ -61,7 +76,7 @@ class DrawingModel:
         self.patient = dict(doc.patient) if doc.patient is not None else None
         self.recorded_at = doc.recorded_at
         self.extra = dict(doc.extra)
-        self._emit(Change("reset"))
+        self._emit(Change(ChangeKind.RESET))
 
     def document(self) -> Document:
         return Document(marks=list(self.marks.values()), answers=dict(self.answers),
@@ -87,8 +102,8 @@ class DrawingModel:
 
     def _emit(self, change: Change) -> None:
         self._assessment = None
-        if self.stamp_new_drawings and self.recorded_at is None and change.kind in (
-                "marks", "answers", "patient") and (self.marks or self.answers):
+        if self.stamp_new_drawings and self.recorded_at is None and change.kind in _EDITS \
+                and (self.marks or self.answers):
             from datetime import UTC, datetime
 
             self.recorded_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -97,7 +112,7 @@ class DrawingModel:
 
     def set_recorded_at(self, value: str | None) -> None:
         self.recorded_at = value
-        self._emit(Change("recorded_at"))
+        self._emit(Change(ChangeKind.RECORDED_AT))
 
     # ----------------------------------------------------------------- primitives
     def _insert(self, mid: int, mark: Mark) -> set[str]:
@@ -126,13 +141,13 @@ class DrawingModel:
     def add_marks(self, marks: Iterable[Mark], ids: Iterable[int] | None = None) -> list[int]:
         added, areas = self._add(list(marks), None if ids is None else list(ids))
         if added:
-            self._emit(Change("marks", added=tuple(added), areas=frozenset(areas)))
+            self._emit(Change(ChangeKind.MARKS, added=tuple(added), areas=frozenset(areas)))
         return added
 
     def remove_marks(self, ids: Iterable[int]) -> list[tuple[int, Mark]]:
         removed, areas = self._remove(ids)
         if removed:
-            self._emit(Change("marks", removed=tuple(i for i, _ in removed),
+            self._emit(Change(ChangeKind.MARKS, removed=tuple(i for i, _ in removed),
                               areas=frozenset(areas)))
         return removed
 
@@ -141,8 +156,8 @@ class DrawingModel:
         """Remove and add as one change (erasing cuts strokes into pieces)."""
         removed, areas = self._remove(remove)
         added, more = self._add(list(add), None if add_ids is None else list(add_ids))
-        self._emit(Change("marks", added=tuple(added), removed=tuple(i for i, _ in removed),
-                          areas=frozenset(areas | more)))
+        self._emit(Change(ChangeKind.MARKS, added=tuple(added),
+                          removed=tuple(i for i, _ in removed), areas=frozenset(areas | more)))
         return added
 
     def set_answer(self, answer_id: str, value: Any) -> None:
@@ -152,14 +167,14 @@ class DrawingModel:
             self.answers.pop(answer_id, None)
         else:
             self.answers.update(validate_answers({answer_id: value}))
-        self._emit(Change("answers", answers=(answer_id,)))
+        self._emit(Change(ChangeKind.ANSWERS, answers=(answer_id,)))
 
     def set_patient(self, patient: dict[str, Any] | None) -> None:
         """Set the patient header; one that could not be saved raises InputError."""
         if patient is not None:
             patient = validate_patient(patient)
         self.patient = patient
-        self._emit(Change("patient"))
+        self._emit(Change(ChangeKind.PATIENT))
 
     @property
     def age(self) -> float | None:
@@ -179,8 +194,8 @@ class DrawingModel:
         else:
             patient["age"] = self.answers["age"]
         self.patient = patient or None
-        self._emit(Change("patient"))
-        self._emit(Change("answers", answers=("age",)))
+        self._emit(Change(ChangeKind.PATIENT))
+        self._emit(Change(ChangeKind.ANSWERS, answers=("age",)))
 
     def stroke_ids(self, view: str | None = None) -> list[int]:
         return [i for i, m in self.marks.items()

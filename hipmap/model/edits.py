@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipmap.core.document import Mark
-from hipmap.model.drawing import Change, DrawingModel
+from hipmap.model.drawing import Change, ChangeKind, DrawingModel
 
 
 @dataclass
@@ -98,7 +98,7 @@ class SetAge(Edit):
         model.answers.pop("age", None)
         model.answers.update(self.old_answers)
         model.set_patient(self.old_patient)
-        model._emit(Change("answers", answers=("age",)))
+        model._emit(Change(ChangeKind.ANSWERS, answers=("age",)))
 
 
 @dataclass

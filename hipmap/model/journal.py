@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hipmap.core.document import Document, from_json
+from hipmap.model.drawing import ChangeKind
 
 if TYPE_CHECKING:
     from hipmap.model.drawing import Change, DrawingModel
@@ -229,7 +230,7 @@ class Recorder:
 
     # ----------------------------------------------------------------- model changes
     def _on_change(self, change: Change) -> None:
-        if change.kind == "reset":
+        if change.kind is ChangeKind.RESET:
             self._recorded_at = self.model.recorded_at
             if self.writer is not None:
                 self._rewrite()
@@ -251,16 +252,16 @@ class Recorder:
 
     def _entry(self, change: Change) -> dict[str, Any] | None:
         m = self.model
-        if change.kind == "marks":
+        if change.kind is ChangeKind.MARKS:
             return {"op": "marks", "remove": list(change.removed),
                     "add": [[i, m.marks[i].to_json()] for i in change.added if i in m.marks]}
-        if change.kind == "answers":
+        if change.kind is ChangeKind.ANSWERS:
             return None if not change.answers else {
                 "op": "answer", "id": change.answers[0],
                 "value": m.answers.get(change.answers[0])}
-        if change.kind == "patient":
+        if change.kind is ChangeKind.PATIENT:
             return {"op": "patient", "patient": m.patient}
-        if change.kind == "recorded_at":
+        if change.kind is ChangeKind.RECORDED_AT:
             return None  # written as "meta" below
         return {"op": "base", **self._base_fields()}
 

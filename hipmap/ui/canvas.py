@@ -33,11 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hipmap.core.document import Mark, RegionMark, Stroke
+from hipmap.core.document import Mark, Stroke
 from hipmap.core.ids import BASE_REGIONS, split_region
 from hipmap.geometry.atlas import Atlas, ViewAtlas, load_atlas
-from hipmap.model.drawing import Change
-from hipmap.model.edits import AddMarks, ReplaceMarks
+from hipmap.knowledge.texts import region_name
+from hipmap.model.builders import erase_along, tap_region
+from hipmap.model.drawing import Change, ChangeKind
+from hipmap.model.edits import AddMarks
 from hipmap.ui.commands import Editor
 from hipmap.ui.diagram import ViewPainter, intensity_color, paint_mark_path, stroke_path
 from hipmap.ui.tools import ToolState
@@ -52,10 +54,6 @@ MODE_NAMES = {"front_back": "Front && back", "sides": "Sides", "all": "All four"
 MIN_SCALE_FOR_NAMES = 0.55  # screen pixels per diagram unit; below it, hover names regions
 HIGHLIGHT = QColor("#1d3557")
 MIN_STEP = 0.75  # diagram units between recorded points
-
-
-def short_region_name(base: str) -> str:
-    return BASE_REGIONS[base].split(" (")[0]
 
 
 class _Item(QGraphicsItem):
@@ -311,10 +309,10 @@ class BodyCanvas(QGraphicsView):
         self._update_overlay()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind == "reset":
+        if change.kind is ChangeKind.RESET:
             self._rebuild_marks()
             return
-        if change.kind != "marks":
+        if change.kind is not ChangeKind.MARKS:
             return
         dirty: set[str] = set()
         for mid in change.removed:
@@ -417,22 +415,10 @@ class BodyCanvas(QGraphicsView):
         self.live.setVisible(False)
 
     def erase(self, view: str, points: Sequence[tuple[float, float]], width: float) -> bool:
-        from hipmap.geometry.coverage import erase, stroke_polygon
-
-        eraser = stroke_polygon(points, width)
-        model = self.editor.model
-        remove: list[int] = []
-        add: list[Stroke] = []
-        for mid in model.stroke_ids(view):
-            stroke = model.marks[mid]
-            assert isinstance(stroke, Stroke)
-            pieces = erase(stroke, eraser)
-            if pieces != [stroke]:
-                remove.append(mid)
-                add.extend(pieces)
-        if not remove:
+        edit = erase_along(self.editor.model, view, points, width)
+        if edit is None:
             return False
-        self.editor.push(ReplaceMarks("Erase", remove=remove, add=list(add)))
+        self.editor.push(edit)
         return True
 
     def tap(self, view: str, x: float, y: float) -> str | None:
@@ -440,18 +426,8 @@ class BodyCanvas(QGraphicsView):
         if rid is None:
             self.message.emit("Tap inside the body outline to fill a region.")
             return None
-        model = self.editor.model
-        existing = [i for i, m in model.marks.items()
-                    if isinstance(m, RegionMark) and m.region == rid]
-        name = short_region_name(split_region(rid)[1])
-        if existing:
-            from hipmap.model.edits import RemoveMarks
-
-            self.editor.push(RemoveMarks(f"Empty {name}", ids=existing))
-        else:
-            mark = RegionMark(region=rid, intensity=float(self.tools.intensity),
-                              quality=self.tools.quality)
-            self.editor.push(AddMarks(f"Fill {name}", [mark]))
+        self.editor.push(tap_region(self.editor.model, rid, self.tools.intensity,
+                                    self.tools.quality))
         return rid
 
     # ------------------------------------------------------------------ mouse
@@ -652,7 +628,7 @@ class BodyCanvas(QGraphicsView):
                 c = QPointF(self.mapFromScene(g.mapToScene(QPointF(anchor.x, anchor.y))))
                 if not vp_rect.contains(c):
                     continue
-                text = short_region_name(split_region(rid)[1])
+                text = region_name(rid)
                 w = fm.horizontalAdvance(text) + 8
                 r = QRectF(c.x() - w / 2, c.y() - 8, w, 16)
                 for _ in range(6):

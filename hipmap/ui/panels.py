@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hipmap.core.document import MAX_PATIENT_TEXT, RegionMark, Stroke, clean_line
+from hipmap.core.document import MAX_PATIENT_TEXT, RegionMark, clean_line
 from hipmap.core.ids import ANSWER_GROUPS, ANSWERS, BASE_REGIONS, QUALITIES, REGION_GROUPS, SIDES
-from hipmap.model.drawing import Change
-from hipmap.model.edits import AddMarks, ReplaceMarks, SetPatient
+from hipmap.knowledge.texts import region_name, sentence
+from hipmap.model.builders import rate_region, tick_region
+from hipmap.model.drawing import Change, ChangeKind
+from hipmap.model.edits import SetPatient
 from hipmap.ui.commands import Editor
 from hipmap.ui.diagram import QUALITY_STYLE
 from hipmap.ui.tools import ToolState, quality_icon, swatch_icon
@@ -160,7 +162,7 @@ class QuestionsPanel(QScrollArea):
         self.sync()
 
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("answers", "reset", "patient"):
+        if change.kind in (ChangeKind.ANSWERS, ChangeKind.RESET, ChangeKind.PATIENT):
             self.sync()
 
     def sync(self) -> None:
@@ -184,11 +186,6 @@ def _swatch(intensity: float) -> QIcon:
     if intensity not in _SWATCHES:
         _SWATCHES[intensity] = swatch_icon(intensity)
     return _SWATCHES[intensity]
-
-
-def region_label(base: str) -> str:
-    name = BASE_REGIONS[base].split(" (")[0]
-    return name[0].upper() + name[1:]
 
 
 class RegionList(QWidget):
@@ -226,7 +223,7 @@ class RegionList(QWidget):
             for bases in REGION_GROUPS.values():
                 for base in bases:
                     rid = f"{side}.{base}"
-                    it = QTreeWidgetItem([region_label(base), ""])
+                    it = QTreeWidgetItem([sentence(region_name(base)), ""])
                     it.setData(0, Qt.ItemDataRole.UserRole, rid)
                     it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                                 | Qt.ItemFlag.ItemIsUserCheckable)
@@ -270,7 +267,7 @@ class RegionList(QWidget):
 
     # ------------------------------------------------------------------ model -> view
     def _on_change(self, change: Change) -> None:
-        if change.kind in ("marks", "reset"):
+        if change.kind in (ChangeKind.MARKS, ChangeKind.RESET):
             self.sync()
             self._sync_editor()
 
@@ -361,37 +358,14 @@ class RegionList(QWidget):
         self.set_ticked(rid, it.checkState(0) == Qt.CheckState.Checked)
 
     def set_ticked(self, rid: str, on: bool) -> None:
-        marks = self.region_marks(rid)
-        name = BASE_REGIONS[rid.split(".")[1]].split(" (")[0]
-        if on:
-            if not marks:
-                self.editor.push(AddMarks(f"Tick {name}", [RegionMark(
-                    region=rid, intensity=float(self.intensity.value()
-                                                if self.current_region() == rid
-                                                else self.tools.intensity),
-                    quality=(self.quality.currentData() if self.current_region() == rid
-                             else self.tools.quality))]))
-            return
-        # untick: drop the region mark and rub out the strokes inside the region
-        remove = list(marks)
-        add: list[Stroke] = []
-        model = self.editor.model
-        atlas = model.coverage.atlas
-        for mid, m in model.marks.items():
-            if not isinstance(m, Stroke):
-                continue
-            area = atlas.view(m.view).regions.get(rid)
-            if area is None:
-                continue
-            from hipmap.geometry.coverage import erase
-
-            pieces = erase(m, area.geom)
-            if pieces != [m]:
-                remove.append(mid)
-                add.extend(pieces)
-        if remove:
-            self.editor.push(ReplaceMarks(f"Clear {name}", remove=remove, add=list(add)))
-        else:
+        current = self.current_region() == rid
+        edit = tick_region(
+            self.editor.model, rid, on,
+            self.intensity.value() if current else self.tools.intensity,
+            self.quality.currentData() if current else self.tools.quality)
+        if edit is not None:
+            self.editor.push(edit)
+        elif not on:
             self.sync()
 
     def _edit_current(self) -> None:
@@ -400,19 +374,10 @@ class RegionList(QWidget):
         rid = self.current_region()
         if rid is None:
             return
-        marks = self.region_marks(rid)
-        new = RegionMark(region=rid, intensity=float(self.intensity.value()),
-                         quality=self.quality.currentData())
-        name = BASE_REGIONS[rid.split(".")[1]].split(" (")[0]
-        if not marks:
-            self.editor.push(AddMarks(f"Tick {name}", [new]))
-            return
-        old = next(iter(marks.values()))
-        if (old.intensity, old.quality) == (new.intensity, new.quality):
-            return
-        new = RegionMark(region=rid, intensity=new.intensity, quality=new.quality,
-                         coverage=old.coverage, extra=old.extra)
-        self.editor.push(ReplaceMarks(f"Set {name}", remove=list(marks), add=[new]))
+        edit = rate_region(self.editor.model, rid, self.intensity.value(),
+                           self.quality.currentData())
+        if edit is not None:
+            self.editor.push(edit)
 
 
 # ============================================================================ patient header
@@ -450,7 +415,8 @@ class PatientHeader(QWidget):
         self.age.valueChanged.connect(self._age_changed)
         self.sex.currentIndexChanged.connect(lambda _i: self._commit())
         editor.model.subscribe(
-            lambda c: c.kind in ("patient", "reset", "answers") and self.sync())
+            lambda c: c.kind in (ChangeKind.PATIENT, ChangeKind.RESET, ChangeKind.ANSWERS)
+            and self.sync())
         self.sync()
 
     def value(self) -> dict[str, Any] | None:
