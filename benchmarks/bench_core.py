@@ -80,7 +80,7 @@ def bench_matcher() -> None:
     cov = coverage_of(doc)
     a = assess(doc, coverage=cov)  # warm
     m = median_ms(lambda: assess(doc, coverage=cov), 1000)
-    n = len(a["ranking"])
+    n = len(a.ranking)
     print(f"matcher (assessment from live coverage, 500 strokes, {n - 1} causes and 'other', "
           f"red-flag rules and screening): median {m:.3f} ms (target <= 1 ms; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")

@@ -220,9 +220,9 @@ def cmd_assess(args: argparse.Namespace) -> int:
     doc = _read_document(args.file)
     result = assess(doc)
     if args.format == "json":
-        _print_json(result)
+        _print_json(result.to_json())
     else:
-        from hipmap.knowledge.report import assessment_text
+        from hipmap.report.text import assessment_text
 
         _write_text(assessment_text(doc, result))
     return EXIT_OK
@@ -252,7 +252,7 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
 
 def cmd_causes(args: argparse.Namespace) -> int:
-    from hipmap.knowledge.report import causes_json, causes_text
+    from hipmap.report.causes import causes_json, causes_text
 
     if args.format == "json":
         _print_json(causes_json())
@@ -311,7 +311,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from hipmap.core.output import check_target, verify_json, write_bytes
-    from hipmap.fhir import export_bundle
+    from hipmap.report.fhir import export_bundle
 
     if args.patient is not None or args.file is None:
         if args.patient is None:

@@ -212,8 +212,8 @@ def test_set_age_is_one_step_in_both_places(model):
 
 
 def test_assessment_follows_each_edit(model):
-    assert model.assessment()["nothing_recorded"] is True
+    assert model.assessment().nothing_recorded is True
     model.add_marks([GROIN])
-    assert [r["id"] for r in model.assessment()["regions"]] == ["right.groin"]
+    assert [r.id for r in model.assessment().regions] == ["right.groin"]
     model.remove_marks([1])
-    assert model.assessment()["regions"] == []
+    assert model.assessment().regions == ()

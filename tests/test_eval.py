@@ -24,14 +24,14 @@ TOP1_FLOOR, TOP3_FLOOR, BRIER_CEILING = 0.85, 0.94, 0.27
 
 @pytest.fixture(scope="module")
 def results():
-    return evaluate(CASES, lambda p: assess(load(p)))
+    return evaluate(CASES, lambda p: assess(load(p)).to_json())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_safety_of_every_case(case):
     """Every expected red flag raised, the urgency at least what the guideline demands, no
     case above its `urgency_at_most`, no benign case sent to emergency."""
-    (r,) = evaluate([case], lambda p: assess(load(p)))
+    (r,) = evaluate([case], lambda p: assess(load(p)).to_json())
     assert not r.failures, r.failures
 
 
@@ -78,7 +78,8 @@ def test_a_missed_flag_or_over_triage_is_reported(tmp_path):
     (d / "b.hipmap.json").write_text(json.dumps({
         **base, "x-case": {"kind": "benign"},
         "x-expect": {"urgency_at_most": "self_care", "red_flags": []}}))
-    res = {r.case.name: r for r in evaluate(load_cases(tmp_path), lambda p: assess(load(p)))}
+    res = {r.case.name: r
+           for r in evaluate(load_cases(tmp_path), lambda p: assess(load(p)).to_json())}
     assert any("fracture not raised" in f for f in res["a"].failures)
     assert any("below emergency" in f for f in res["a"].failures)
     assert any("above self_care" in f for f in res["b"].failures)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from hipmap.core.document import load, loads
-from hipmap.fhir import SITES, export_bundle
+from hipmap.report.fhir import SITES, export_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = ROOT / "examples"
@@ -36,7 +36,7 @@ def test_report_html_puts_red_flags_before_the_ranking():
     from hipmap.ui.report import report_html
 
     doc = load(EX / "red_flag_cauda_equina.hipmap.json")
-    text = report_html(doc, assess(doc))
+    text = report_html(doc, assess(doc).to_json())
     assert text.index("cauda_equina") < text.index("Candidate causes")
     assert "EMERGENCY" in text and "does not diagnose" in text
     assert "RIGHT back of the thigh" in text and "LEFT back of the thigh" in text

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from hipmap import fhir
 from hipmap.core.document import loads
-from hipmap.fhir import SITES, export_bundle
+from hipmap.report import fhir
+from hipmap.report.fhir import SITES, export_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = sorted((ROOT / "examples").glob("*.json")) + sorted((ROOT / "tests" / "cases").glob(
@@ -207,11 +207,11 @@ def test_an_unknown_cause_id_and_extra_assessment_fields_do_not_break_the_export
     doc = loads(json.dumps({**BASE, "marks": [{"kind": "region", "region": "right.groin"}]}))
     from hipmap.knowledge.assessment import assess
 
-    a = assess(doc)
+    a = assess(doc).to_json()  # a visit's stored snapshot, as another hipmap wrote it
     a["ranking"].append({"cause": "other", "score": 0.0, "evidence": []})
     a["screening"], a["unscreened"] = "incomplete", ["bowel_bladder", "fever_chills"]
     a["knowledge_version"] = "2026.12.0"
-    by = check(export_bundle(doc, a))
+    by = check(fhir.snapshot_bundle(doc, a))
     risk = by["RiskAssessment"][0]
     assert risk["prediction"][-1]["outcome"]["coding"][0]["code"] == "other"
     assert "rationale" not in risk["prediction"][-1]

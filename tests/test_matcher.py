@@ -19,7 +19,7 @@ def doc(regions=(), answers=None, quality=None):
 
 
 def scores(a):
-    return {r["cause"]: r["score"] for r in a["ranking"]}
+    return {r.cause: r.score for r in a.ranking}
 
 
 #: Every red-flag question answered with its reassuring answer (the leg CAN bear weight).
@@ -28,10 +28,10 @@ NO_FLAGS = {a: a == "can_bear_weight" for a in RED_FLAG_ANSWERS}
 
 def test_ranking_lists_every_cause_once_with_scores_that_sum_to_one():
     a = assess(doc(["right.posterior_thigh"]))
-    assert sorted(r["cause"] for r in a["ranking"]) == sorted([*KB.causes, OTHER])
-    assert math.fsum(r["score"] for r in a["ranking"]) == pytest.approx(1.0, abs=1e-3)
-    assert all(0 <= r["score"] <= 1 for r in a["ranking"])
-    s = [r["score"] for r in a["ranking"]]
+    assert sorted(r.cause for r in a.ranking) == sorted([*KB.causes, OTHER])
+    assert math.fsum(r.score for r in a.ranking) == pytest.approx(1.0, abs=1e-3)
+    assert all(0 <= r.score <= 1 for r in a.ranking)
+    s = [r.score for r in a.ranking]
     assert s == sorted(s, reverse=True)
 
 
@@ -57,17 +57,17 @@ def test_an_unanswered_question_changes_nothing_but_answering_it_may(answer):
 def test_each_evidence_item_names_a_factor_a_signed_effect_a_sentence_and_sources():
     a = assess(doc(["right.lateral_hip", "right.lateral_thigh"], {"worse_lying_on_side": True},
                    quality="dull_ache"))
-    top = a["ranking"][0]
-    assert top["cause"] == "greater_trochanteric_pain_syndrome"
-    factors = {e["factor"] for e in top["evidence"]}
+    top = a.ranking[0]
+    assert top.cause == "greater_trochanteric_pain_syndrome"
+    factors = {e.factor for e in top.evidence}
     assert "answer:worse_lying_on_side=yes" in factors
     assert "region:right.lateral_hip" in factors
-    for e in top["evidence"]:
-        assert isinstance(e["effect"], float) and e["effect"] != 0
-        assert e["text"][0].isupper() and e["text"].endswith(".")
-        assert e["sources"] and all(s in KB.sources for s in e["sources"])
-    lying = next(e for e in top["evidence"] if e["factor"] == "answer:worse_lying_on_side=yes")
-    assert lying["effect"] > 0 and "fits" in lying["text"]
+    for e in top.evidence:
+        assert isinstance(e.effect, float) and e.effect != 0
+        assert e.text[0].isupper() and e.text.endswith(".")
+        assert e.sources and all(s in KB.sources for s in e.sources)
+    lying = next(e for e in top.evidence if e.factor == "answer:worse_lying_on_side=yes")
+    assert lying.effect > 0 and "fits" in lying.text
 
 
 def test_the_seeds_distinctions_move_the_ranking_the_right_way():
@@ -98,27 +98,27 @@ def test_bilateral_pain_favours_stenosis():
 
 def test_next_questions_are_unanswered_and_separate_the_leading_causes():
     a = assess(doc(["right.buttock", "right.posterior_thigh"], {"age": 45, **NO_FLAGS}))
-    qs = [q["answer"] for q in a["next_questions"]]
+    qs = [q.answer for q in a.next_questions]
     assert qs and "age" not in qs and len(qs) == len(set(qs))
     assert not set(qs) & set(RED_FLAG_ANSWERS)  # screened: only separating questions left
-    assert {q["kind"] for q in a["next_questions"]} == {"separates"}
-    top2 = [KB.causes[r["cause"]] for r in a["ranking"][:2]]
+    assert {q.kind for q in a.next_questions} == {"separates"}
+    top2 = [KB.causes[r.cause] for r in a.ranking[:2]]
     first = qs[0]
     swing = [abs(math.log(c.answers[first].lr_yes / c.answers[first].lr_no))
              if first in c.answers else 0 for c in top2]
     assert max(swing) > 0.5  # the first question really moves one of the leaders
     answered = assess(doc(["right.buttock", "right.posterior_thigh"],
                           {"age": 45, **NO_FLAGS, first: True}))
-    assert first not in [q["answer"] for q in answered["next_questions"]]
+    assert first not in [q.answer for q in answered.next_questions]
 
 
 def test_pain_in_both_legs_asks_about_cauda_equina_first():
     legs = [f"{s}.posterior_leg" for s in ("right", "left")]
     a = assess(doc(legs))
-    assert [q["answer"] for q in a["next_questions"][:4]] == [
+    assert [q.answer for q in a.next_questions[:4]] == [
         "bowel_bladder", "saddle_numbness", "sexual_dysfunction", "leg_weakness"]
     b = assess(doc(legs, {"bowel_bladder": False, "saddle_numbness": False}))
-    assert b["next_questions"][0]["answer"] == "sexual_dysfunction"
+    assert b.next_questions[0].answer == "sexual_dysfunction"
 
 
 # ------------------------------------------------------------------ red flags
@@ -143,11 +143,11 @@ def test_red_flags_override_whatever_the_ranking_says(answers, flag, level):
     # the strongest benign picture we can draw: a classic trochanteric bursitis
     benign = {"worse_lying_on_side": True, "tender_lateral_hip": True, "duration_days": 3}
     a = assess(doc(["right.lateral_hip"], {**benign, **answers}))
-    assert a["ranking"][0]["cause"] == "greater_trochanteric_pain_syndrome"
-    ids = {f["id"]: f for f in a["red_flags"]}
-    assert flag in ids and ids[flag]["urgency"] == level
-    assert a["urgency"] == level
-    assert ids[flag]["message"] and ids[flag]["action"]
+    assert a.ranking[0].cause == "greater_trochanteric_pain_syndrome"
+    ids = {f.id: f for f in a.red_flags}
+    assert flag in ids and ids[flag].urgency == level
+    assert a.urgency == level
+    assert ids[flag].message and ids[flag].action
 
 
 def test_a_no_or_unanswered_red_flag_raises_nothing():
@@ -225,12 +225,12 @@ def test_a_broken_knowledge_file_is_refused_with_its_path_and_key(tmp_path):
 
 def test_an_empty_drawing_says_nothing_is_recorded_rather_than_giving_a_verdict():
     a = assess(doc())
-    assert a["urgency"] == "see_clinician" and a["screening"] == "incomplete"
-    assert "Nothing has been painted or answered yet" in a["urgency_reasons"][0]
-    assert a["nothing_recorded"] and headline(a) == "Nothing recorded yet"
+    assert a.urgency == "see_clinician" and a.screening == "incomplete"
+    assert "Nothing has been painted or answered yet" in a.urgency_reasons[0]
+    assert a.nothing_recorded and headline(a) == "Nothing recorded yet"
     b = assess(doc(["right.groin"]))
-    assert not b["nothing_recorded"] and headline(b) == "Red-flag screening incomplete"
-    assert b["urgency"] == "see_clinician"
+    assert not b.nothing_recorded and headline(b) == "Red-flag screening incomplete"
+    assert b.urgency == "see_clinician"
     c = assess(doc(["right.groin"], {**NO_FLAGS, "age": 40}))
-    assert "No red flag" in c["urgency_reasons"][0]
-    assert c["screening"] == "complete" and headline(c).startswith("Conservative self-care")
+    assert "No red flag" in c.urgency_reasons[0]
+    assert c.screening == "complete" and headline(c).startswith("Conservative self-care")

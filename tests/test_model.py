@@ -29,7 +29,7 @@ def doc(regions=(), answers=None, quality=None, patient=None):
 
 
 def scores(a):
-    return {r["cause"]: r["score"] for r in a["ranking"]}
+    return {r.cause: r.score for r in a.ranking}
 
 
 def features(regions=(), answers=None, qualities=(), sex=None):
@@ -72,8 +72,8 @@ def test_the_priors_of_the_causes_sum_to_one_and_other_has_its_own():
 def test_scores_sum_to_one_with_other_included():
     for d in (doc(), doc([f"{R}.groin"]), doc(list(REGIONS), {"age": 50})):
         a = assess(d)
-        assert {r["cause"] for r in a["ranking"]} == {*KB.causes, OTHER}
-        assert math.fsum(r["score"] for r in a["ranking"]) == pytest.approx(1, abs=1e-3)
+        assert {r.cause for r in a.ranking} == {*KB.causes, OTHER}
+        assert math.fsum(r.score for r in a.ranking) == pytest.approx(1, abs=1e-3)
 
 
 def test_other_rises_when_nothing_fits_and_falls_when_one_cause_does():
@@ -99,7 +99,7 @@ def test_other_rises_when_nothing_fits_and_falls_when_one_cause_does():
 def test_a_picture_outside_the_list_is_never_reported_as_certain():
     a = assess(doc([f"{R}.plantar_foot", f"{L}.plantar_foot", f"{R}.dorsal_foot",
                     f"{L}.dorsal_foot"], {"age": 60}))
-    assert a["ranking"][0]["score"] < 0.9
+    assert a.ranking[0].score < 0.9
 
 
 # ------------------------------------------------------------------ correlated evidence
@@ -133,7 +133,7 @@ def test_the_neuropathic_descriptors_count_once():
 def test_a_grouped_item_that_is_counted_once_says_so():
     a = assess(doc([f"{R}.buttock", f"{L}.buttock"],
                    {"worse_standing_walking": True, "relieved_sitting_bending_forward": True}))
-    texts = [e["text"] for r in a["ranking"] for e in r["evidence"]]
+    texts = [e.text for r in a.ranking for e in r.evidence]
     assert any("counted once with" in t for t in texts)
 
 
@@ -159,8 +159,8 @@ def test_both_groins_do_not_turn_a_hip_picture_into_stenosis():
     answers = {"age": 66, "morning_stiffness": True}
     one = scores(assess(doc([f"{R}.groin"], answers)))
     both = scores(assess(doc([f"{R}.groin", f"{L}.groin"], answers)))
-    evidence = [e["factor"] for r in assess(doc([f"{R}.groin", f"{L}.groin"], answers))[
-        "ranking"] for e in r["evidence"]]
+    evidence = [e.factor for r in assess(doc([f"{R}.groin", f"{L}.groin"], answers)).ranking
+                for e in r.evidence]
     assert "pattern:bilateral" not in evidence
     assert both["lumbar_spinal_stenosis"] < 2 * one["lumbar_spinal_stenosis"]
 
@@ -170,9 +170,9 @@ def test_both_groins_do_not_turn_a_hip_picture_into_stenosis():
 def test_unpainted_regions_are_weak_evidence():
     """A groin-only drawing: the 19 blank regions together move no cause by a factor of 3."""
     a = assess(doc([f"{R}.groin"]))
-    for r in a["ranking"]:
-        blank = sum(e["effect"] for e in r["evidence"] if e["factor"].startswith("no_region:"))
-        assert abs(blank) < math.log(3), (r["cause"], blank)
+    for r in a.ranking:
+        blank = sum(e.effect for e in r.evidence if e.factor.startswith("no_region:"))
+        assert abs(blank) < math.log(3), (r.cause, blank)
     assert KB.unpainted_exponent < KB.region_exponent
 
 
@@ -200,8 +200,8 @@ def test_sex_comes_from_the_patient_and_weighs_where_a_file_gives_a_figure(tmp_p
         return s[gtps] / s[OTHER]
 
     assert odds(female) / odds(unknown) == pytest.approx(lr, rel=0.02)
-    assert any(e["factor"] == "sex:female" for r in female["ranking"] if r["cause"] == gtps
-               for e in r["evidence"])
+    assert any(e.factor == "sex:female" for r in female.ranking if r.cause == gtps
+               for e in r.evidence)
     assert scores(assess(doc(region, patient={"sex": "other"}), kb=kb)) == scores(unknown)
 
 
@@ -216,17 +216,17 @@ def test_percent_never_says_100_or_0(score, text):
 
 
 def test_no_output_prints_100_or_0_percent_for_a_cause():
-    from hipmap.knowledge.report import assessment_text
+    from hipmap.report.text import assessment_text
 
     d = doc([f"{L}.lateral_thigh", f"{L}.anterior_thigh"],
             {"tight_belt_or_weight_gain": True, **{a: a == "can_bear_weight"
                                                    for a in RED_FLAG_ANSWERS}},
             quality="burning")
     a = assess(d)
-    assert a["ranking"][-1]["score"] < 0.005  # the test needs a tiny score to print
+    assert a.ranking[-1].score < 0.005  # the test needs a tiny score to print
     text = assessment_text(d, a)
     ranking_lines = [ln for ln in text.splitlines() if ln[:3].strip().rstrip(".").isdigit()]
-    assert len(ranking_lines) == len(a["ranking"])
+    assert len(ranking_lines) == len(a.ranking)
     assert not any(" 100 %" in ln or " 0 %" in ln or "0.0%" in ln for ln in ranking_lines)
     assert any("< 1 %" in ln for ln in ranking_lines)
 
@@ -244,9 +244,9 @@ def test_each_effect_in_words(effect, words):
 
 def test_every_evidence_item_carries_its_effect_in_words():
     a = assess(doc([f"{R}.groin"], {"age": 70, "morning_stiffness": True}))
-    for r in a["ranking"]:
-        for e in r["evidence"]:
-            assert e["effect_text"] == effect_text(e["effect"])
+    for r in a.ranking:
+        for e in r.evidence:
+            assert e.to_json()["effect_text"] == effect_text(e.effect)
 
 
 def test_other_uses_the_base_regions_only():

@@ -24,11 +24,11 @@ def doc(regions=(), answers=None, quality=None, coverage=1.0, patient=None):
 
 
 def flags(a):
-    return {f["id"]: f["urgency"] for f in a["red_flags"]}
+    return {f.id: f.urgency for f in a.red_flags}
 
 
 def level(a):
-    return URGENCIES.index(a["urgency"])
+    return URGENCIES.index(a.urgency)
 
 
 # (name, regions, quality, answers, flag, at least) and the near miss that must NOT raise it
@@ -123,13 +123,13 @@ SCENARIOS = [
 def test_each_rule_fires_on_its_scenario_and_not_on_its_near_miss(scenario):
     _name, regions, quality, answers, flag, at_least, near = scenario
     a = assess(doc(regions, answers, quality))
-    assert flag in flags(a), a["red_flags"]
+    assert flag in flags(a), a.red_flags
     assert URGENCIES.index(flags(a)[flag]) >= URGENCIES.index(at_least)
     assert level(a) >= URGENCIES.index(at_least)
     n_regions, n_quality, n_answers = near
     b = assess(doc(n_regions, n_answers, n_quality))
     assert URGENCIES.index(flags(b).get(flag, "self_care")) < URGENCIES.index(at_least), \
-        b["red_flags"]
+        b.red_flags
 
 
 def test_every_red_flag_id_has_a_rule_and_every_rule_a_source():
@@ -147,14 +147,14 @@ def test_a_missing_answer_is_never_yes_and_never_no():
     # an unknown age is neither >= 65 nor < 65
     assert flags(assess(doc([f"{R}.groin"], {"major_trauma": True})))["fracture"] == "urgent"
     # and a "no" never fires a rule that needs a "yes" (cannot bear weight alone is no flag)
-    assert assess(doc([f"{R}.groin"], {a: False for a in RED_FLAG_ANSWERS}))["red_flags"] == []
+    assert assess(doc([f"{R}.groin"], {a: False for a in RED_FLAG_ANSWERS})).red_flags == ()
 
 
 def test_all_red_flag_answers_no_raises_nothing_and_completes_the_screening():
     for regions in ([], [f"{R}.groin"], [f"{R}.posterior_leg", f"{L}.posterior_leg"],
                     [f"{R}.lower_back", f"{R}.lateral_hip"]):
         a = assess(doc(regions, {**NO_FLAGS, "age": 70}))
-        assert a["red_flags"] == [] and a["screening"] == "complete" and a["unscreened"] == []
+        assert a.red_flags == () and a.screening == "complete" and a.unscreened == ()
 
 
 def test_the_painted_threshold_is_honoured_by_rules_and_matcher():
@@ -165,11 +165,11 @@ def test_the_painted_threshold_is_honoured_by_rules_and_matcher():
     assert flags(at)["infection_or_malignancy"] == "emergency"  # fever + groin painted
     # the matcher: a graze below the threshold counts neither its region nor its quality
     def scores(a):
-        return {r["cause"]: r["score"] for r in a["ranking"]}
+        return {r.cause: r.score for r in a.ranking}
 
     groin = assess(doc([f"{L}.groin"], {"age": 50}, coverage=t * 0.5, quality="burning"))
     thigh = assess(doc([f"{L}.lateral_thigh"], {"age": 50}, coverage=t * 0.5))
-    assert groin["regions"] and scores(groin) == scores(thigh)
+    assert groin.regions and scores(groin) == scores(thigh)
     painted = assess(doc([f"{L}.groin"], {"age": 50}, coverage=t, quality="burning"))
     assert scores(painted) != scores(thigh)
 
@@ -178,32 +178,32 @@ def test_the_painted_threshold_is_honoured_by_rules_and_matcher():
 
 def test_screening_is_incomplete_until_the_questions_that_matter_are_answered():
     a = assess(doc([f"{R}.groin"], {"age": 44}))
-    assert a["screening"] == "incomplete" and a["unscreened"]
-    assert set(a["unscreened"]) <= set(RED_FLAG_ANSWERS)
+    assert a.screening == "incomplete" and a.unscreened
+    assert set(a.unscreened) <= set(RED_FLAG_ANSWERS)
     # answering exactly the listed questions completes it
     b = assess(doc([f"{R}.groin"], {"age": 44, **{q: q == "can_bear_weight"
-                                                  for q in a["unscreened"]}}))
-    assert b["screening"] == "complete" and b["unscreened"] == []
+                                                  for q in a.unscreened}}))
+    assert b.screening == "complete" and b.unscreened == ()
 
 
 def test_both_legs_ask_the_cauda_equina_questions_first():
     a = assess(doc([f"{R}.posterior_thigh", f"{L}.posterior_thigh"]))
-    assert a["unscreened"][:4] == ["bowel_bladder", "saddle_numbness", "sexual_dysfunction",
+    assert list(a.unscreened[:4]) == ["bowel_bladder", "saddle_numbness", "sexual_dysfunction",
                                    "leg_weakness"]
     # one leg: the cauda equina items still come first (radicular drawing), but leg weakness
     # is not pulled ahead of them by a bilateral screen
     one = assess(doc([f"{R}.groin", f"{R}.anterior_thigh"], {"age": 30}))
-    assert "sexual_dysfunction" not in one["unscreened"]
+    assert "sexual_dysfunction" not in one.unscreened
 
 
 def test_an_older_adult_with_groin_pain_is_asked_about_a_fall_and_weight_bearing_first():
     a = assess(doc([f"{L}.groin"], {"age": 78}))
-    assert a["unscreened"][:4] == ["major_trauma", "can_bear_weight", "osteoporosis",
+    assert list(a.unscreened[:4]) == ["major_trauma", "can_bear_weight", "osteoporosis",
                                    "long_term_steroids"]
     young = assess(doc([f"{L}.groin"], {"age": 30}))
-    assert "osteoporosis" not in young["unscreened"]
+    assert "osteoporosis" not in young.unscreened
     unknown_age = assess(doc([f"{L}.groin"]))  # an unknown age counts as older: ask
-    assert unknown_age["unscreened"][:2] == ["major_trauma", "can_bear_weight"]
+    assert list(unknown_age.unscreened[:2]) == ["major_trauma", "can_bear_weight"]
 
 
 @pytest.mark.parametrize("regions, answers, expected", [
@@ -216,16 +216,16 @@ def test_an_older_adult_with_groin_pain_is_asked_about_a_fall_and_weight_bearing
 def test_the_context_adds_its_own_red_flag_questions(regions, answers, expected):
     a = assess(doc(regions, answers))
     for q in expected:
-        assert q in a["unscreened"], a["unscreened"]
+        assert q in a.unscreened, a.unscreened
 
 
 def test_ask_next_shows_the_unscreened_red_flag_questions_before_any_other():
     a = assess(doc([f"{R}.posterior_thigh"], {"age": 40}))
-    qs = a["next_questions"]
-    n = len(a["unscreened"])
-    assert [q["answer"] for q in qs[:n]] == a["unscreened"]
-    assert all(q["kind"] == "red_flag" for q in qs[:n])
-    assert all(q["kind"] == "separates" for q in qs[n:]) and qs[n:]
+    qs = a.next_questions
+    n = len(a.unscreened)
+    assert [q.answer for q in qs[:n]] == list(a.unscreened)
+    assert all(q.kind == "red_flag" for q in qs[:n])
+    assert all(q.kind == "separates" for q in qs[n:]) and qs[n:]
 
 
 # ------------------------------------------------------------------ no reassurance before screening
@@ -233,26 +233,26 @@ def test_ask_next_shows_the_unscreened_red_flag_questions_before_any_other():
 def test_one_stroke_down_the_leg_is_not_reassured_while_screening_is_incomplete():
     """Issue 7: one stroke down the back of the leg turned the verdict to self-care."""
     a = assess(doc([f"{R}.posterior_thigh"], {"duration_days": 3, "age": 35}))
-    assert a["urgency"] == "see_clinician" and a["screening"] == "incomplete"
-    assert any("Red-flag screening is incomplete" in r for r in a["urgency_reasons"])
+    assert a.urgency == "see_clinician" and a.screening == "incomplete"
+    assert any("Red-flag screening is incomplete" in r for r in a.urgency_reasons)
     assert headline(a) == "Red-flag screening incomplete"
     assert verdict_style(a) == "neutral"
     assert "Ask about: bladder or bowel control" in headline_detail(a)
     assert "self-care" not in (headline(a) + headline_detail(a)).lower()
     done = assess(doc([f"{R}.posterior_thigh"], {"duration_days": 3, "age": 35, **NO_FLAGS}))
-    assert done["urgency"] == "self_care" and verdict_style(done) == "self_care"
+    assert done.urgency == "self_care" and verdict_style(done) == "self_care"
     assert headline_detail(done) == ""
 
 
 def test_a_red_flag_wins_over_incomplete_screening():
     a = assess(doc([f"{R}.groin"], {"fever_chills": True}))
-    assert a["screening"] == "incomplete"
-    assert a["urgency"] == "emergency" and headline(a).startswith("EMERGENCY")
+    assert a.screening == "incomplete"
+    assert a.urgency == "emergency" and headline(a).startswith("EMERGENCY")
     assert verdict_style(a) == "emergency"
 
 
 def test_the_text_report_never_says_self_care_while_screening_is_incomplete():
-    from hipmap.knowledge.report import assessment_text
+    from hipmap.report.text import assessment_text
 
     d = doc([f"{R}.posterior_thigh"], {"age": 44})
     text = assessment_text(d, assess(d))

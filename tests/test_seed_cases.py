@@ -38,16 +38,16 @@ def check_expected(path):
     expect = doc.extra["x-expect"]
     a = assess(doc)
     if "leading" in expect:  # first, or within the first `rank_at_most` where the case says so
-        ranked = [r["cause"] for r in a["ranking"]]
+        ranked = [r.cause for r in a.ranking]
         assert expect["leading"] in ranked[:expect.get("rank_at_most", 1)], ranked[:3]
     if "urgency" in expect:
-        assert a["urgency"] == expect["urgency"]
-    assert sorted(f["id"] for f in a["red_flags"]) == sorted(expect.get("red_flags", []))
+        assert a.urgency == expect["urgency"]
+    assert sorted(f.id for f in a.red_flags) == sorted(expect.get("red_flags", []))
     if "screening" in expect:
-        assert a["screening"] == expect["screening"], a["unscreened"]
+        assert a.screening == expect["screening"], a.unscreened
     if "first_question_in" in expect:
-        assert a["next_questions"][0]["answer"] in expect["first_question_in"]
-        assert a["next_questions"][0]["answer"] == a["unscreened"][0]
+        assert a.next_questions[0].answer in expect["first_question_in"]
+        assert a.next_questions[0].answer == a.unscreened[0]
     return doc, a
 
 
@@ -56,7 +56,7 @@ def test_case(path):
     doc, a = check_expected(path)
     painted = {m.region for m in doc.marks if hasattr(m, "region")}
     if painted:
-        assert {r["id"] for r in a["regions"]} == painted
+        assert {r.id for r in a.regions} == painted
 
 
 @pytest.mark.parametrize("name", sorted({p.name.split(".")[0] for p in CASES}))
@@ -64,9 +64,9 @@ def test_region_form_and_stroke_form_agree(name):
     d = Path(__file__).parent / "cases"
     a = assess(load(d / f"{name}.regions.hipmap.json"))
     b = assess(load(d / f"{name}.strokes.hipmap.json"))
-    assert {r["id"] for r in a["regions"]} == {r["id"] for r in b["regions"]}
-    assert a["urgency"] == b["urgency"]
-    assert a["ranking"][0]["cause"] == b["ranking"][0]["cause"]
+    assert {r.id for r in a.regions} == {r.id for r in b.regions}
+    assert a.urgency == b.urgency
+    assert a.ranking[0].cause == b.ranking[0].cause
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])

@@ -42,7 +42,7 @@ def main() -> int:
     spec.loader.exec_module(ev)
 
     kb = load_knowledge(str(args.kb) if args.kb else None)
-    results = ev.evaluate(ev.load_cases(args.cases), lambda p: assess(load(p), kb=kb))
+    results = ev.evaluate(ev.load_cases(args.cases), lambda p: assess(load(p), kb=kb).to_json())
     if args.json:
         s = ev.summarise(results)
         print(json.dumps(dataclasses.asdict(s), indent=1))

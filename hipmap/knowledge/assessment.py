@@ -3,12 +3,15 @@ red flags, the red-flag screening, and the one wording of the verdict (:func:`he
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hipmap.core.document import Document
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
-from hipmap.knowledge.matcher import features_from, next_questions, rank
+from hipmap.knowledge.matcher import Question, Ranked, features_from, next_questions, rank
 from hipmap.knowledge.red_flags import (
+    RedFlag,
     red_flags,
     screening,
     unanswered_red_flag_questions,
@@ -22,8 +25,68 @@ if TYPE_CHECKING:
 FORMAT = "hipmap.assessment/1"
 
 
+@dataclass(frozen=True, slots=True)
+class AreaPain:
+    """A painted region or dermatome: ``coverage`` 0-1 (4 decimals, as the JSON says) and
+    the highest intensity there."""
+
+    id: str
+    coverage: float
+    intensity: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "coverage": round(self.coverage, 4), "intensity": _n(self.intensity)}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The assessment of a drawing (contract sections 3 and 3b), typed. Front ends read its
+    fields; :meth:`to_json` makes the contract's JSON at the edges (the command line, FHIR,
+    the record's snapshot)."""
+
+    urgency: str  #: one of hipmap.core.ids.URGENCIES
+    urgency_reasons: tuple[str, ...]
+    nothing_recorded: bool
+    screening: str  #: "complete" or "incomplete"
+    unscreened: tuple[str, ...]  #: unanswered red-flag answer ids, most important first
+    red_flags: tuple[RedFlag, ...]  #: most urgent first
+    regions: tuple[AreaPain, ...]  #: sorted by id
+    dermatomes: tuple[AreaPain, ...]
+    ranking: tuple[Ranked, ...]  #: every cause and ``other``, best first
+    next_questions: tuple[Question, ...]  #: red-flag questions first
+    red_flags_not_asked: tuple[str, ...]
+    knowledge_version: str
+    disclaimer: str
+
+    def ranked(self, cause: str) -> tuple[int, Ranked] | None:
+        """The rank (1 = first) and entry of one cause id, or None."""
+        for i, r in enumerate(self.ranking, start=1):
+            if r.cause == cause:
+                return i, r
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "urgency": self.urgency,
+            "urgency_reasons": list(self.urgency_reasons),
+            "nothing_recorded": self.nothing_recorded,
+            "screening": self.screening,
+            "unscreened": list(self.unscreened),
+            "red_flags": [f.to_json() for f in self.red_flags],
+            "regions": [r.to_json() for r in self.regions],
+            "dermatomes": [d.to_json() for d in self.dermatomes],
+            "ranking": [r.to_json() for r in self.ranking],
+            "next_questions": [q.to_json() for q in self.next_questions],
+            "red_flags_not_asked": list(self.red_flags_not_asked),
+            "knowledge_version": self.knowledge_version,
+            "knowledge_base": {"version": self.knowledge_version,
+                               "disclaimer": self.disclaimer},
+        }
+
+
 def assess(doc: Document, coverage: Coverage | None = None,
-           kb: KnowledgeBase | None = None) -> dict[str, Any]:
+           kb: KnowledgeBase | None = None) -> Assessment:
     """Assess a document. Pass the GUI's live incremental ``coverage`` to skip geometry."""
     kb = kb or load_knowledge()
     if coverage is None:
@@ -43,27 +106,27 @@ def assess(doc: Document, coverage: Coverage | None = None,
                              unscreened=screen.unscreened)
     # Ask next: the unscreened red-flag questions first (most important first), then the
     # questions that best separate the leading causes.
-    questions = [{"answer": a, "why": screen.why[a], "kind": "red_flag"}
-                 for a in screen.unscreened]
+    questions = [Question(a, screen.why[a], "red_flag") for a in screen.unscreened]
     questions += next_questions(ranked, features, kb)
-    return {
-        "format": FORMAT,
-        "urgency": level,
-        "urgency_reasons": reasons,
-        "nothing_recorded": not recorded,
-        "screening": screen.status,
-        "unscreened": list(screen.unscreened),
-        "red_flags": [f.to_json() for f in flags],
-        "regions": [{"id": r, "coverage": round(c.coverage, 4), "intensity": _n(c.intensity)}
-                    for r, c in regions.items()],
-        "dermatomes": [{"id": d, "coverage": round(c.coverage, 4), "intensity": _n(c.intensity)}
-                       for d, c in dermatomes.items()],
-        "ranking": [r.to_json() for r in ranked],
-        "next_questions": questions,
-        "red_flags_not_asked": unanswered_red_flag_questions(answers),
-        "knowledge_version": kb.version,
-        "knowledge_base": {"version": kb.version, "disclaimer": kb.disclaimer},
-    }
+    for r in ranked:  # what every surface shows is what the JSON says
+        r.score = round(r.score, 4)
+    return Assessment(
+        urgency=level,
+        urgency_reasons=tuple(reasons),
+        nothing_recorded=not recorded,
+        screening=screen.status,
+        unscreened=tuple(screen.unscreened),
+        red_flags=tuple(flags),
+        regions=tuple(AreaPain(r, round(c.coverage, 4), _n(c.intensity))
+                      for r, c in regions.items()),
+        dermatomes=tuple(AreaPain(d, round(c.coverage, 4), _n(c.intensity))
+                         for d, c in dermatomes.items()),
+        ranking=tuple(ranked),
+        next_questions=tuple(questions),
+        red_flags_not_asked=tuple(unanswered_red_flag_questions(answers)),
+        knowledge_version=kb.version,
+        disclaimer=kb.disclaimer,
+    )
 
 
 def _n(v: float) -> float | int:
@@ -75,23 +138,32 @@ def _n(v: float) -> float | int:
 VERDICT_STYLES = ("emergency", "urgent", "see_clinician", "self_care", "neutral")
 
 
-def screening_pending(assessment: dict[str, Any]) -> bool:
+Verdict = Assessment | Mapping[str, Any]
+"""A live assessment, or its contract JSON (a visit's stored snapshot): the verdict below is
+worded the same from either."""
+
+
+def _get(a: Verdict, key: str, default: Any = None) -> Any:
+    return getattr(a, key, default) if isinstance(a, Assessment) else a.get(key, default)
+
+
+def screening_pending(assessment: Verdict) -> bool:
     """True while no red flag is raised and red-flag questions that matter are unanswered:
     no surface may present a verdict of reassurance then."""
-    return (not assessment.get("red_flags")
-            and assessment.get("screening", "complete") == "incomplete")
+    return (not _get(assessment, "red_flags")
+            and _get(assessment, "screening", "complete") == "incomplete")
 
 
-def verdict_style(assessment: dict[str, Any]) -> str:
+def verdict_style(assessment: Verdict) -> str:
     """One of VERDICT_STYLES: the colour family every surface gives the headline."""
-    if assessment.get("nothing_recorded") or screening_pending(assessment):
+    if _get(assessment, "nothing_recorded") or screening_pending(assessment):
         return "neutral"
-    return str(assessment["urgency"])
+    return str(_get(assessment, "urgency"))
 
 
-def headline(assessment: dict[str, Any]) -> str:
+def headline(assessment: Verdict) -> str:
     """The verdict in words: the single place it is worded (CLI text, app, PDF, kiosk)."""
-    if assessment.get("nothing_recorded"):
+    if _get(assessment, "nothing_recorded"):
         return "Nothing recorded yet"
     if screening_pending(assessment):
         return "Red-flag screening incomplete"
@@ -100,14 +172,14 @@ def headline(assessment: dict[str, Any]) -> str:
         "urgent": "URGENT: see a clinician within a day or two",
         "see_clinician": "Book an appointment with a clinician",
         "self_care": "Conservative self-care; review if it persists",
-    }[assessment["urgency"]]
+    }[_get(assessment, "urgency")]
 
 
-def headline_detail(assessment: dict[str, Any]) -> str:
+def headline_detail(assessment: Verdict) -> str:
     """The line under the headline while screening is pending: what to ask, then what the
     urgency is at least. Empty otherwise."""
     if not screening_pending(assessment):
         return ""
-    ask = screening_text(list(assessment.get("unscreened", [])))
+    ask = screening_text(list(_get(assessment, "unscreened", ())))
     return (f"{ask} Until these are answered, hipmap gives no reassurance: book an "
             "appointment with a clinician at least.")

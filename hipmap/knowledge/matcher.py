@@ -93,6 +93,20 @@ class Ranked:
                 "evidence": [e.to_json() for e in self.evidence]}
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question to ask next: the answer id, why it matters here, and ``kind``:
+    ``red_flag`` (the red-flag screening asks it) or ``separates`` (it separates the
+    leading causes)."""
+
+    answer: str
+    why: str
+    kind: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"answer": self.answer, "why": self.why, "kind": self.kind}
+
+
 def features_from(region_coverage: Mapping[str, tuple[float, float]], doc: Document,
                   kb: KnowledgeBase | None = None) -> Features:
     """Build features from ``{region id: (coverage, intensity)}`` and the document.
@@ -385,7 +399,7 @@ def _other_region_text(region: str, eff: float, *, painted: bool) -> str:
 # ------------------------------------------------------------------ next questions
 
 def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase | None = None,
-                   *, limit: int = 5) -> list[dict[str, str]]:
+                   *, limit: int = 5) -> list[Question]:
     """Unanswered questions that best separate the leading causes (red-flag questions are
     asked through the screening, see red_flags.screening).
 
@@ -400,7 +414,7 @@ def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase |
     leading = [r for r in ranked[:4] if r.score >= 0.03]
     if len(leading) < 2:  # one cause dominates: still separate it from the runner-up
         leading = ranked[:2]
-    out: list[tuple[float, dict[str, str]]] = []
+    out: list[tuple[float, Question]] = []
     for aid, (kind, group, _q) in ANSWERS.items():
         if aid in features.answers or group == "red_flags":
             continue
@@ -421,7 +435,7 @@ def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase |
         why += (f"a 'yes' points towards {lab[favours.cause]}, "
                 f"a 'no' towards {lab[other.cause]}."
                 if kind == "bool" else "the answer weighs differently for each.")
-        out.append((best, {"answer": aid, "why": why, "kind": "separates"}))
+        out.append((best, Question(aid, why, "separates")))
     out.sort(key=lambda t: -t[0])
     return [q for _, q in out[:limit]]
 

@@ -58,6 +58,17 @@ def percent_text(score: float) -> str:
     return f"{int(score * 100 + 0.5)} %"
 
 
+def coverage_text(fraction: float) -> str:
+    """Painted coverage of a region: '12%'; a graze is '<1%', never '0%'."""
+    return "<1%" if 0 < fraction < 0.005 else f"{fraction * 100:.0f}%"
+
+
+def number_text(value: float) -> str:
+    """An intensity, an age, a number of days as people write it: '7', '6.5', '58'."""
+    v = float(value)
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{round(v, 2):g}"
+
+
 def effect_text(effect: float) -> str:
     """An evidence effect (natural log of a likelihood ratio) in words:
     'makes it 2.3 times more likely' / 'makes it 2.3 times less likely'."""

@@ -18,6 +18,7 @@ from hipmap.core.document import Document, Mark, Stroke, validate_answers, valid
 
 if TYPE_CHECKING:
     from hipmap.geometry.coverage import Coverage
+    from hipmap.knowledge.assessment import Assessment
 
 
 class ChangeKind(Enum):
@@ -58,7 +59,7 @@ class DrawingModel:
         self.patient: dict[str, Any] | None = None
         self.recorded_at: str | None = None
         self.extra: dict[str, Any] = {}
-        self._assessment: dict[str, Any] | None = None
+        self._assessment: Assessment | None = None
         #: the app sets this: a drawing without ``recorded_at`` gets the time of its first
         #: edit (UTC), so that its record and its FHIR export carry when it was drawn
         self.stamp_new_drawings = False
@@ -87,7 +88,7 @@ class DrawingModel:
     def coverage(self) -> Coverage:
         return self._coverage
 
-    def assessment(self) -> dict[str, Any]:
+    def assessment(self) -> Assessment:
         """The current assessment, computed once per change from the live coverage."""
         if self._assessment is None:
             from hipmap.knowledge.assessment import assess

@@ -1,6 +1,6 @@
 """Every visit of one patient as one FHIR R4 Bundle (``hipmap export --fhir --patient``).
 
-Each visit goes through :func:`hipmap.fhir.export_bundle` (the single-drawing export) with
+Each visit goes through :func:`hipmap.report.fhir.export_bundle` (the single-drawing export) with
 its stored assessment; the results are combined: one ``Patient``, one ``Encounter`` per visit
 (identifier = the visit number, period = ``recorded_at``) that the visit's Observations,
 answers, RiskAssessment, Flags and DocumentReference point to, and each visit's resource ids
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def patient_bundle(store: Store, patient: Any) -> dict[str, Any]:
     from hipmap.core.document import loads
-    from hipmap.fhir import HIPMAP_CS, NS, export_bundle
+    from hipmap.report.fhir import HIPMAP_CS, NS, export_bundle, snapshot_bundle
     from hipmap.storage.errors import NotFound
     from hipmap.storage.store import iso, patient_id
 
@@ -41,7 +41,7 @@ def patient_bundle(store: Store, patient: Any) -> dict[str, Any]:
         if not doc.recorded_at:
             doc.recorded_at = iso(summary.recorded_at)
         try:
-            bundle = export_bundle(doc, assessment) if assessment else export_bundle(doc)
+            bundle = snapshot_bundle(doc, assessment) if assessment else export_bundle(doc)
         except (KeyError, TypeError):  # a snapshot this hipmap cannot read: assess anew
             bundle = export_bundle(doc)
         ids = {e["resource"]["id"]: str(uuid.uuid5(NS, json.dumps(

@@ -17,11 +17,11 @@ import json
 import os
 import re
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, func, insert, select, text, update
 from sqlalchemy.engine import URL, Connection, Engine
@@ -29,6 +29,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hipmap.core.document import Document, loads
 from hipmap.core.errors import InputError
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from hipmap.knowledge.assessment import Assessment
+
+    #: what a visit stores as its assessment: the typed one, or its contract JSON
+    Snapshot: TypeAlias = Assessment | Mapping[str, Any]
 from hipmap.storage import schema as s
 from hipmap.storage.engine import describe, make_engine, parse_url, translate
 from hipmap.storage.errors import (
@@ -299,7 +307,7 @@ class Store:
             self._db_user = conn.execute(text("SELECT session_user")).scalar()
         return self._db_user
 
-    def _prepare(self, document: Document | str | bytes, assessment: dict[str, Any] | None,
+    def _prepare(self, document: Document | str | bytes, assessment: Snapshot | None,
                  validated: bool, source_name: str = "<input>") -> _Prepared:
         doc: Document | None
         if isinstance(document, Document):
@@ -316,7 +324,9 @@ class Store:
 
             assert doc is not None
             assessment = assess(doc)
-        return _Prepared(doc, text_, assessment)
+        # the snapshot is the contract's JSON (given as such by a caller that has it already)
+        snapshot = dict(assessment) if isinstance(assessment, Mapping) else assessment.to_json()
+        return _Prepared(doc, text_, snapshot)
 
     # ------------------------------------------------------------------ patients
     def _ensure_patient(self, conn: Connection, pid: str,
@@ -384,7 +394,7 @@ class Store:
 
     # ------------------------------------------------------------------ visits
     def add_visit(self, document: Document | str | bytes, *, patient: Any = None,
-                  assessment: dict[str, Any] | None = None,
+                  assessment: Snapshot | None = None,
                   recorded_at: datetime | None = None, validated: bool = False,
                   source_name: str = "<input>") -> VisitRef:
         """Store a drawing as a new visit (version 1) of ``patient`` — else of the document's
@@ -425,7 +435,7 @@ class Store:
         return vid
 
     def save_visit(self, visit: Any, document: Document | str | bytes, *,
-                   expected_version: int, assessment: dict[str, Any] | None = None,
+                   expected_version: int, assessment: Snapshot | None = None,
                    validated: bool = False, source_name: str = "<input>") -> int:
         """Save a new version of the visit's drawing if it is still at ``expected_version``;
         returns the new version. Raises :class:`VersionConflict` (who, when, both documents)
@@ -567,7 +577,7 @@ class Store:
     # ------------------------------------------------------------------ the kiosk
     def submit_kiosk(self, document: Document | str | bytes, *,
                      checkin: CheckIn | None = None,
-                     assessment: dict[str, Any] | None = None,
+                     assessment: Snapshot | None = None,
                      recorded_at: datetime | None = None) -> int:
         """Store a kiosk submission (source ``kiosk``, no patient yet) for the inbox; returns
         its visit number. On PostgreSQL it goes through ``hipmap_submit_kiosk()``, the one

@@ -32,7 +32,7 @@ from typing import Any
 
 from hipmap.core.document import Document
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, QUALITIES, split_region
-from hipmap.knowledge.assessment import assess
+from hipmap.knowledge.assessment import Assessment, assess
 from hipmap.knowledge.base import load_knowledge
 
 SNOMED = "http://snomed.info/sct"
@@ -150,9 +150,15 @@ def is_fhir_instant(value: str) -> bool:
 
 # ----------------------------------------------------------------------------- the bundle
 
-def export_bundle(doc: Document, assessment: dict[str, Any] | None = None) -> dict[str, Any]:
+def export_bundle(doc: Document, assessment: Assessment | None = None) -> dict[str, Any]:
+    """The drawing and its assessment (assessed now when not given) as a FHIR R4 Bundle."""
+    return snapshot_bundle(doc, (assessment or assess(doc)).to_json())
+
+
+def snapshot_bundle(doc: Document, a: dict[str, Any]) -> dict[str, Any]:
+    """The same from an assessment's contract JSON (a visit's stored snapshot, which an
+    older hipmap may have written)."""
     kb = load_knowledge()
-    a = assessment or assess(doc)
     when, instant = fhir_times(doc.recorded_at)
     seed = doc.dumps()
     entries: list[dict[str, Any]] = []

@@ -1,4 +1,4 @@
-"""Readable text for the CLI: the assessment report and the knowledge base listing."""
+"""The knowledge base as the command line prints it (``hipmap causes``): JSON and text."""
 
 from __future__ import annotations
 
@@ -6,94 +6,15 @@ import textwrap
 from dataclasses import asdict
 from typing import Any
 
-from hipmap.core.document import Document
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, split_region
-from hipmap.knowledge.assessment import headline, headline_detail
+from hipmap.core.ids import BASE_REGIONS
 from hipmap.knowledge.base import BoolLR, KnowledgeBase, NumberLR, load_knowledge
-from hipmap.knowledge.texts import (
-    cause_name,
-    cause_short,
-    effect_text,
-    percent_text,
-    sentence,
-)
+from hipmap.knowledge.texts import cause_short
 
 WIDTH = 88
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
-
-
-def region_label(region_id: str) -> str:
-    side, base = split_region(region_id)
-    return f"{side.upper()} {BASE_REGIONS[base]}"
-
-
-def assessment_text(doc: Document, a: dict[str, Any], kb: KnowledgeBase | None = None) -> str:
-    kb = kb or load_knowledge()
-    out = ["hipmap assessment", "=" * 17, ""]
-    if doc.patient:
-        who = ", ".join(f"{k} {v}" for k, v in doc.patient.items() if v is not None)
-        out.append(f"Patient: {who}")
-    out.append(f"URGENCY: {headline(a)}")
-    detail = headline_detail(a)
-    if detail:
-        out.append(_wrap(detail))
-    for reason in a.get("urgency_reasons", []):
-        if detail and reason.startswith("Red-flag screening is incomplete"):
-            continue  # said just above
-        out.append(_wrap(f"- {reason}"))
-    if a["red_flags"]:
-        out += ["", "RED FLAGS — these come before any ranking:"]
-        for f in a["red_flags"]:
-            out.append(_wrap(f"! {f['id']} ({f['urgency']}): {f['message']}"))
-            out.append(_wrap(f"  What to do now: {f['action']}"))
-            if f.get("because"):
-                out.append(_wrap(f"  Because: {'; '.join(f['because'])}"))
-    out += ["", "Where it hurts (patient's sides):"]
-    if not a["regions"]:
-        out.append("  nothing painted")
-    for r in a["regions"]:
-        out.append(f"  {region_label(r['id']):<44} {_coverage(r['coverage']):>5} covered, "
-                   f"intensity {r['intensity']}")
-    if a["dermatomes"]:
-        derm = ", ".join(f"{d['id']} {_coverage(d['coverage'])}" for d in a["dermatomes"])
-        out.append(_wrap(f"Dermatomes (consensus map; real ones vary): {derm}", ""))
-    out += ["", "Candidate causes, most likely first (not a diagnosis; 'Other' = none of the "
-            "listed causes fits well):"]
-    for i, r in enumerate(a["ranking"], 1):
-        bar = "#" * round(r["score"] * 30)
-        out.append(f"{i:>2}. {cause_short(kb, r['cause']):<18} {percent_text(r['score']):>6}  "
-                   f"{bar}")
-        if i <= 3:
-            out.append(_wrap(cause_name(kb, r["cause"]), "      "))
-            for e in r["evidence"][:5]:
-                sign = "+" if e["effect"] > 0 else "-"
-                out.append(_wrap(f"{sign} {e['text']} ({sentence(effect_text(e['effect']))}"
-                                 ".)", "      "))
-    red = [q for q in a["next_questions"] if q.get("kind") == "red_flag"]
-    others = [q for q in a["next_questions"] if q.get("kind") != "red_flag"]
-    if red:
-        out += ["", "Ask first — red-flag questions still unanswered (most important first):"]
-        last_why = None
-        for q in red:
-            if q["why"] != last_why:
-                out.append(_wrap(f"({q['why']})", "  "))
-                last_why = q["why"]
-            out.append(_wrap(f"! {ANSWERS[q['answer']][2]}", "    "))
-    if others:
-        out += ["", "Then ask (separates the leading causes):"]
-        for q in others:
-            out.append(_wrap(f"? {ANSWERS[q['answer']][2]}  — {q['why']}"))
-    out += ["", _wrap(f"Knowledge base {a.get('knowledge_version', kb.version)}. "
-                      f"{kb.disclaimer}", ""), ""]
-    return "\n".join(out)
-
-
-def _coverage(fraction: float) -> str:
-    """Painted coverage of a region: a graze is '<1%', never '0%'."""
-    return "<1%" if 0 < fraction < 0.005 else f"{fraction * 100:.0f}%"
 
 
 def causes_json(kb: KnowledgeBase | None = None) -> dict[str, Any]:

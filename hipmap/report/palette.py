@@ -1,0 +1,44 @@
+"""The colours every surface shares (Qt-free: '#rrggbb' strings).
+
+One urgency palette (the headline box of the app, the PDF and the kiosk), one pair of
+evidence colours (for / against a cause), one dermatome palette (the app's overlay and the
+atlas review SVGs). A cause's own colour comes from its knowledge-base file
+(:func:`hipmap.knowledge.texts.cause_color`), never from here.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from hipmap.core.ids import DERMATOME_ROOTS
+
+#: The headline box per verdict style (hipmap.knowledge.assessment.verdict_style):
+#: (background, text). ``neutral`` (nothing recorded, red-flag screening incomplete) is
+#: neither green nor red: no verdict is given yet.
+URGENCY: Final[dict[str, tuple[str, str]]] = {
+    "emergency": ("#b00020", "#ffffff"),
+    "urgent": ("#e65100", "#ffffff"),
+    "see_clinician": ("#1f5f99", "#ffffff"),
+    "self_care": ("#2e7d32", "#ffffff"),
+    "neutral": ("#e9ecef", "#222222"),
+}
+#: The dashed border that marks the neutral box (no verdict yet).
+NEUTRAL_BORDER: Final = "#6c757d"
+
+#: Evidence that makes a cause more likely / less likely (arrows and their words).
+SUPPORTS: Final = "#1b7a3a"
+AGAINST: Final = "#b00020"
+#: Source numbers and other quiet text.
+QUIET: Final = "#666666"
+#: "[UNVERIFIED]" next to a source no one has checked.
+UNVERIFIED: Final = "#b00020"
+
+#: Dermatome root -> colour (ColorBrewer Dark2: seven distinct hues that stay readable over
+#: the skin tone and the red pain scale).
+DERMATOMES: Final[dict[str, str]] = dict(zip(DERMATOME_ROOTS, (
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"), strict=True))
+
+
+def dermatome_colour(dermatome_id: str) -> str:
+    """'#rrggbb' of a dermatome id (``right.L5``) or root (``L5``)."""
+    return DERMATOMES[dermatome_id.rpartition(".")[2]]
