@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 import hipmap
-from hipmap.i18n import language
+from hipmap.i18n import _, language
 from hipmap.paths import APP, ORG, assets_dir
 
 
@@ -90,9 +90,9 @@ def install_error_handler(win: QWidget, log_dir: Path) -> Callable[..., None]:
                 fh.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} hipmap "
                          f"{hipmap.__version__}\n{text}")
         with contextlib.suppress(Exception):
-            win.flush_recovery()  # type: ignore[attr-defined]
-        told = (f"Something went wrong ({exc_type.__name__}: {exc}). Your drawing is kept; "
-                f"please save it. Details: {log}")
+            win.files.flush_recovery()  # type: ignore[attr-defined]
+        told = _("Something went wrong ({error}). Your drawing is kept; please save it. "
+                 "Details: {log}").format(error=f"{exc_type.__name__}: {exc}", log=log)
         with contextlib.suppress(Exception):
             bar = win.statusBar()  # type: ignore[attr-defined]
             bar.setStyleSheet("QStatusBar { background: #ffd6d6; }")
@@ -133,7 +133,7 @@ class _FileOpenFilter(QObject):
 
     def _open_pending(self) -> None:
         while self.pending:
-            self.window.open_file(self.pending.pop(0))  # type: ignore[attr-defined]
+            self.window.files.open_file(self.pending.pop(0))  # type: ignore[attr-defined]
 
 
 #: Debian/Ubuntu packages Qt's X11 (xcb) platform plugin needs (Qt for Python docs).
@@ -222,12 +222,12 @@ def no_display() -> str | None:
         return None  # offscreen, eglfs, vnc, ...: no desktop display needed
     x11, wayland = os.environ.get("DISPLAY", ""), os.environ.get("WAYLAND_DISPLAY", "")
     if not x11 and not wayland:
-        return "neither DISPLAY nor WAYLAND_DISPLAY is set"
+        return _("neither DISPLAY nor WAYLAND_DISPLAY is set")
     if (x11 and _x11_answers(x11)) or (wayland and _wayland_answers(wayland)):
         return None
     named = " or ".join(f"{k}={v}" for k, v in (("DISPLAY", x11), ("WAYLAND_DISPLAY", wayland))
                         if v)
-    return f"nothing answers at {named}"
+    return _("nothing answers at {display}").format(display=named)
 
 
 def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
@@ -245,13 +245,15 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
         return run_self_test()
     missing = missing_display_library()
     if missing:
-        print(f"hipmap: cannot open a window: the system library {missing} is missing. "
-              f"On Debian/Ubuntu: sudo apt install {XCB_PACKAGES}", file=sys.stderr)
+        print(_("hipmap: cannot open a window: the system library {library} is missing. On "
+                "Debian/Ubuntu: sudo apt install {packages}").format(
+                    library=missing, packages=XCB_PACKAGES), file=sys.stderr)
         return 1
     reason = no_display()
     if reason:  # exit 1, not 2: the environment, not the user's input, is at fault
-        print(f"hipmap: no display to open a window on: {reason}. Without one, use the command "
-              "line (hipmap assess|render|report FILE) or hipmap --self-test.", file=sys.stderr)
+        print(_("hipmap: no display to open a window on: {reason}. Without one, use the "
+                "command line (hipmap assess|render|report FILE) or hipmap --self-test.")
+              .format(reason=reason), file=sys.stderr)
         return 1
     app = make_app(sys.argv[:1])
     from hipmap.ui.main_window import MainWindow
@@ -264,9 +266,9 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     def when_ready() -> None:
         finish_app(app)
         if kiosk:
-            win.statusBar().showMessage("The guided patient kiosk is not in this version: "
-                                        "this is the clinician window, full screen.")
-        win.start_session(open_path)  # crashed drawings are offered before the file opens
+            win.statusBar().showMessage(_("The guided patient kiosk is not in this version: "
+                                          "this is the clinician window, full screen."))
+        win.files.start_session(open_path)  # crashed drawings are offered before the file
 
     win.ready.connect(when_ready)
     if kiosk:
@@ -331,11 +333,11 @@ def run_self_test() -> int:
             a = win.model.assessment()
             if len(win.model.marks) != 1:
                 raise RuntimeError(f"expected 1 stroke in the model, found {len(win.model.marks)}")
-            regions = [r["id"] for r in a["regions"]]
+            regions = [r.id for r in a.regions]
             if rid not in regions:
                 raise RuntimeError(f"{rid} not in the assessed regions {regions}")
             expected = {*win.kb.causes, "other"}
-            if {r["cause"] for r in a["ranking"]} != expected:
+            if {r.cause for r in a.ranking} != expected:
                 raise RuntimeError(f"the ranking does not list the {len(expected)} causes "
                                    "of the knowledge base and 'other'")
             step = "render the window"
@@ -344,9 +346,9 @@ def run_self_test() -> int:
                 raise RuntimeError("the window could not be rendered to a PNG")
             win.stack.setClean()
             win.close()
-            top = a["ranking"][0]
+            top = a.ranking[0]
             print(f"hipmap self-test OK: painted {rid} on the back view; urgency "
-                  f"{a['urgency']}; top cause {top['cause']} ({top['score']:.2f}); window "
+                  f"{a.urgency}; top cause {top.cause} ({top.score:.2f}); window "
                   f"rendered {out.stat().st_size // 1024} KB; "
                   f"{time.perf_counter() - t0:.1f} s")
         return 0

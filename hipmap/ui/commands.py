@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from hipmap.i18n import _
 from hipmap.model.drawing import DrawingModel
 from hipmap.model.edits import Edit, SetAge, SetAnswer, SetPatient
 
@@ -67,8 +68,10 @@ class Editor:
         if self.model.answers.get(answer) == value and (value is None or
                                                          answer in self.model.answers):
             return
-        label = answer.replace("_", " ")
-        self.push(SetAnswer(f"Answer '{label}'", answer=answer, value=value))
+        from hipmap.ui.words import question_text
+
+        self.push(SetAnswer(_("Answer '{question}'").format(question=question_text(answer)),
+                            answer=answer, value=value))
 
     def set_age(self, value: Any) -> None:
         """The one age field (patient header and "How old are you?")."""
@@ -76,4 +79,4 @@ class Editor:
             return
         if value is None and self.model.age is None:
             return
-        self.push(SetAge("Set age" if value is not None else "Clear age", value=value))
+        self.push(SetAge(_("Set age") if value is not None else _("Clear age"), value=value))

@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QPainter,
     QPainterPath,
     QPainterPathStroker,
@@ -21,11 +22,33 @@ from PySide6.QtGui import (
 
 from hipmap.core.document import Mark, RegionMark, Stroke
 from hipmap.core.ids import QUALITIES
+from hipmap.i18n import _, lazy_pgettext
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from hipmap.geometry.atlas import ViewAtlas
+
+#: The atlas' own labels (assets/atlas/atlas.json) in the current language; a label the
+#: table does not know is drawn as the atlas writes it.
+ATLAS_LABELS = {
+    "FRONT — patient facing you": lazy_pgettext("diagram label",
+                                                "FRONT — patient facing you"),
+    "BACK — patient's back to you": lazy_pgettext("diagram label",
+                                                  "BACK — patient's back to you"),
+    "RIGHT": lazy_pgettext("diagram label", "RIGHT"),
+    "LEFT": lazy_pgettext("diagram label", "LEFT"),
+    "RIGHT SIDE": lazy_pgettext("diagram label", "RIGHT SIDE"),
+    "LEFT SIDE": lazy_pgettext("diagram label", "LEFT SIDE"),
+    "FRONT": lazy_pgettext("diagram label", "FRONT"),
+    "BACK": lazy_pgettext("diagram label", "BACK"),
+}
+
+
+def label_text(atlas_text: str) -> str:
+    """An atlas label ("RIGHT", "FRONT — patient facing you") as the diagram shows it."""
+    return str(ATLAS_LABELS.get(atlas_text, atlas_text))
+
 
 # ColorBrewer YlOrRd (9 classes), a colour-blind-safe sequential ramp, stretched over 0-10.
 _YLORRD = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
@@ -147,14 +170,20 @@ class ViewPainter:
         p.save()
         for lab in self.view.labels:
             size = float(lab.get("size", 20))
+            text = label_text(str(lab["text"]))
             font = QFont("DejaVu Sans")
             font.setPixelSize(max(6, round(size)))
             font.setBold(size >= 20)
+            # a longer word ("DERECHA") is made smaller, never cut at the view's edge
+            x = float(lab["x"])
+            room = 2 * min(x, self.view.width - x) - 4
+            wide = QFontMetricsF(font).horizontalAdvance(text)
+            if wide > room > 0:
+                font.setPixelSize(max(6, int(size * room / wide)))
             p.setFont(font)
             p.setPen(QColor("#1d3557") if size >= 20 else QColor("#444444"))
             rect = QRectF(float(lab["x"]) - 300, float(lab["y"]) - size, 600, size * 1.4)
-            p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter,
-                       str(lab["text"]))
+            p.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, text)
         p.restore()
 
     def paint_marks(self, p: QPainter, marks: Iterable[Mark], *, alpha: int = 215) -> None:
@@ -176,8 +205,8 @@ class ViewPainter:
         p.restore()
 
     def paint_dermatomes(self, p: QPainter) -> None:
-        palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d"]
-        roots = ["L1", "L2", "L3", "L4", "L5", "S1", "S2"]
+        from hipmap.report.palette import dermatome_colour
+
         p.save()
         font = QFont("DejaVu Sans")
         font.setPixelSize(13)
@@ -185,7 +214,7 @@ class ViewPainter:
         p.setFont(font)
         for did, path in self.dermatomes.items():
             root = did.split(".")[1]
-            c = QColor(palette[roots.index(root)])
+            c = QColor(dermatome_colour(root))
             p.setPen(QPen(c, 1.4, Qt.PenStyle.DashLine))
             fill = QColor(c)
             fill.setAlpha(40)
@@ -246,7 +275,7 @@ def paint_legend(p: QPainter, rect: QRectF) -> None:
     p.setFont(font)
     p.setPen(QColor("#222"))
     x, y = rect.left() + 8, rect.top() + 6
-    p.drawText(QPointF(x, y + 14), "Pain intensity (0-10):")
+    p.drawText(QPointF(x, y + 14), _("Pain intensity (0-10):"))
     x0 = x + 160
     for i in range(11):
         r = QRectF(x0 + i * 26, y, 24, 18)
@@ -256,7 +285,7 @@ def paint_legend(p: QPainter, rect: QRectF) -> None:
         p.setPen(QColor("#222"))
         p.drawText(r, Qt.AlignmentFlag.AlignCenter, str(i))
     y += 30
-    p.drawText(QPointF(x, y + 14), "Quality:")
+    p.drawText(QPointF(x, y + 14), _("Quality:"))
     qx = x + 70
     for q, (_style, symbol) in QUALITY_STYLE.items():
         r = QRectF(qx, y, 22, 18)
@@ -267,7 +296,7 @@ def paint_legend(p: QPainter, rect: QRectF) -> None:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(r)
         p.setPen(QColor("#222"))
-        label = f"{symbol} {QUALITIES[q].split(' (')[0]}"
+        label = f"{symbol} {_(QUALITIES[q]).split(' (')[0]}"
         p.drawText(QPointF(qx + 27, y + 14), label)
         qx += 34 + p.fontMetrics().horizontalAdvance(label) + 12
     p.restore()

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from hipmap.i18n import _
 from hipmap.paths import assets_dir
 
 BACKGROUND = QColor("#faf8f5")
@@ -24,7 +25,7 @@ class DiagramPreview(QWidget):
         super().__init__(parent)
         folder = assets_dir() / "diagram"
         self.renderers = [QSvgRenderer(str(folder / f"{v}.svg")) for v in views]
-        self.setAccessibleName("Body diagram (loading)")
+        self.setAccessibleName(_("Body diagram (loading)"))
 
     def paintEvent(self, _ev: QPaintEvent) -> None:
         p = QPainter(self)
@@ -58,7 +59,7 @@ def loading_layout(left_width: int = 300, right_width: int = 420, top_height: in
     lay.setContentsMargins(0, 0, 0, 0)
     lay.setSpacing(0)
     outer.addLayout(lay, 1)
-    for width, text in ((left_width, ""), (None, None), (right_width, "Loading…")):
+    for width, text in ((left_width, ""), (None, None), (right_width, _("Loading…"))):
         if width is None:
             lay.addWidget(DiagramPreview(), 1)
             continue

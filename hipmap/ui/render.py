@@ -14,6 +14,7 @@ from hipmap.geometry.atlas import RENDER_GAP as GAP
 from hipmap.geometry.atlas import RENDER_HEADER as HEADER
 from hipmap.geometry.atlas import RENDER_LEGEND as LEGEND
 from hipmap.geometry.atlas import load_atlas, render_size
+from hipmap.i18n import _
 from hipmap.ui.diagram import ViewPainter, paint_legend
 
 
@@ -48,8 +49,8 @@ def render_document_image(doc: Document, *, views: Sequence[str] | None = None,
     font.setBold(False)
     p.setFont(font)
     p.setPen(QColor("#555"))
-    p.drawText(QPointF(GAP, 48), "RIGHT and LEFT are the patient's own sides. "
-               "hipmap supports clinical judgement; it does not diagnose.")
+    p.drawText(QPointF(GAP, 48), _("RIGHT and LEFT are the patient's own sides. "
+                                   "hipmap supports clinical judgement; it does not diagnose."))
     x = GAP
     for va in vas:
         vp = ViewPainter(va)
@@ -68,9 +69,9 @@ def render_document_image(doc: Document, *, views: Sequence[str] | None = None,
 
 
 def _title(doc: Document) -> str:
-    bits = ["hipmap pain drawing"]
+    bits = [_("hipmap pain drawing")]
     if doc.patient and doc.patient.get("id"):
-        bits.append(f"patient {doc.patient['id']}")
+        bits.append(_("patient {id}").format(id=doc.patient["id"]))
     if doc.recorded_at:
         bits.append(doc.recorded_at)
     return " — ".join(bits)

@@ -129,6 +129,8 @@ def write_report_pdf(doc: Document, path: str, assessment: dict[str, Any] | None
 def _write_pdf(doc: Document, device: Any, assessment: dict[str, Any] | None) -> None:
     ensure_gui_app()
     a = assessment or assess(doc)
+    if hasattr(a, "to_json"):  # the typed assessment: this report reads its JSON
+        a = a.to_json()
     writer = QPdfWriter(device)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait,

@@ -51,7 +51,7 @@ def main() -> None:
     while not win.is_ready and time.monotonic() < deadline:
         app.processEvents()
         QTest.qWait(5)
-    win.start_session()
+    win.files.start_session()
     app.processEvents()
     say("RECOVERED", json.dumps([m.to_json() for m in win.model.marks.values()]))
     rng = random.Random(seed)

@@ -28,7 +28,7 @@ def _centre(win, view: str, rid: str) -> tuple[float, float]:
 def test_drag_painting_updates_model_region_list_and_ranking(make_window, view, mode, rid):
     win = make_window()
     win.canvas.set_mode(mode)
-    before = win.model.assessment()["ranking"]
+    before = win.model.assessment().ranking
     x, y = _centre(win, view, rid)
     drag(win.canvas, view, vertical_line(x, y - 30, y + 30))
 
@@ -37,16 +37,16 @@ def test_drag_painting_updates_model_region_list_and_ranking(make_window, view, 
     assert strokes[0].intensity == win.tools.intensity
     assert abs(strokes[0].points[0][0] - x) < 2 and abs(strokes[0].points[0][1] - (y - 30)) < 2
     a = win.model.assessment()
-    assert rid in [r["id"] for r in a["regions"]]
+    assert rid in [r.id for r in a.regions]
     # the region list shows it as painted, with its coverage and intensity
     item = win.region_list.items[rid]
     assert item.checkState(0) == Qt.CheckState.PartiallyChecked
     assert "%" in item.text(1)
     # the ranking panel shows the new ranking, best first
-    from hipmap.ui.assessment_panel import chart_rows
+    from hipmap.ui.assessment import chart_rows
 
-    assert win.assessment_panel.chart.order == [r["cause"] for r in chart_rows(a["ranking"])]
-    assert a["ranking"] != before
+    assert win.assessment_panel.chart.order == [r.cause for r in chart_rows(a.ranking)]
+    assert a.ranking != before
     assert win.isWindowModified()
 
 
@@ -55,7 +55,7 @@ def test_patients_right_is_viewers_right_on_the_back_view(make_window):
     va = win.atlas.view("back")
     # viewer's right half of the back view, thigh height
     drag(win.canvas, "back", vertical_line(va.width * 0.64, 560, 620))
-    ids = [r["id"] for r in win.model.assessment()["regions"]]
+    ids = [r.id for r in win.model.assessment().regions]
     assert ids and all(i.startswith("right.") for i in ids)
 
 
@@ -71,9 +71,9 @@ def test_eraser_cuts_a_stroke_and_undo_restores_it(make_window):
     pieces = list(win.model.marks.values())
     assert len(pieces) == 2 and original not in pieces
     assert win.model.coverage.area("right.posterior_thigh").coverage < cov_before
-    assert win.act_undo.text() == "Undo Erase"
+    assert win.menu_actions.undo.text() == "Undo Erase"
 
-    win.act_undo.trigger()
+    win.menu_actions.undo.trigger()
     assert list(win.model.marks.values()) == [original]
 
 
@@ -95,8 +95,8 @@ def test_tap_fills_and_empties_a_whole_region(make_window):
     marks = list(win.model.marks.values())
     assert marks == [RegionMark(region="right.lateral_thigh", intensity=8, quality="burning")]
     assert win.region_list.items["right.lateral_thigh"].checkState(0) == Qt.CheckState.Checked
-    region = next(r for r in win.model.assessment()["regions"] if r["id"] == "right.lateral_thigh")
-    assert region["coverage"] == 1 and region["intensity"] == 8
+    region = next(r for r in win.model.assessment().regions if r.id == "right.lateral_thigh")
+    assert region.coverage == 1 and region.intensity == 8
 
     QTest.mouseClick(win.canvas.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, pt)
@@ -109,18 +109,18 @@ def test_undo_redo_one_stroke_per_step_with_keyboard_shortcuts(make_window):
     drag(win.canvas, "back", vertical_line(x, y - 30, y + 30))
     drag(win.canvas, "back", vertical_line(x + 15, y - 30, y + 30))
     assert len(win.model.marks) == 2
-    assert win.act_undo.text() == "Undo Stroke"
+    assert win.menu_actions.undo.text() == "Undo Stroke"
 
     win.canvas.setFocus()
     QTest.keyClick(win.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(win.model.marks) == 1
-    assert win.act_redo.text() == "Redo Stroke"
+    assert win.menu_actions.redo.text() == "Redo Stroke"
     QTest.keyClick(win.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert not win.model.marks and not win.isWindowModified()
     QTest.keyClick(win.canvas, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert len(win.model.marks) == 1
-    assert "right.posterior_thigh" in [r["id"] for r in win.model.assessment()["regions"]]
+    assert "right.posterior_thigh" in [r.id for r in win.model.assessment().regions]
 
 
 def test_clear_view_and_clear_all_are_undoable(make_window):
@@ -134,8 +134,8 @@ def test_clear_view_and_clear_all_are_undoable(make_window):
     assert [m.view for m in win.model.marks.values()] == ["back"]
     win.clear_all()
     assert not win.model.marks
-    win.act_undo.trigger()
-    win.act_undo.trigger()
+    win.menu_actions.undo.trigger()
+    win.menu_actions.undo.trigger()
     assert len(win.model.marks) == 2
 
 
@@ -176,7 +176,7 @@ def test_one_finger_touch_paints_and_two_fingers_pinch_zoom(make_window):
         seq.move(0, p).commit()
     seq.release(0, pts[-1]).commit()
     assert len(win.model.marks) == 1
-    assert "right.posterior_thigh" in [r["id"] for r in win.model.assessment()["regions"]]
+    assert "right.posterior_thigh" in [r.id for r in win.model.assessment().regions]
 
     center = c.viewport().rect().center() + off
     left, right = QPoint(-20, 0), QPoint(20, 0)
@@ -190,12 +190,12 @@ def test_one_finger_touch_paints_and_two_fingers_pinch_zoom(make_window):
 def test_view_switcher_and_dermatome_toggle(make_window):
     win = make_window()
     assert win.canvas.visible_views() == ("front", "back")
-    win.mode_buttons["sides"].click()
+    win.view_bar.mode_buttons["sides"].click()
     assert win.canvas.visible_views() == ("right_side", "left_side")
     assert not win.canvas.groups["front"].isVisible()
-    win.mode_buttons["all"].click()
+    win.view_bar.mode_buttons["all"].click()
     assert len(win.canvas.visible_views()) == 4
-    win.dermatome_check.setChecked(True)
+    win.view_bar.dermatome_check.setChecked(True)
     assert all(g.overlay.dermatomes for g in win.canvas.groups.values())
 
 
@@ -239,4 +239,4 @@ def test_a_tablet_pen_paints(make_window):
     send(QEvent.Type.TabletRelease, 30, Qt.MouseButton.NoButton)
     strokes = [m for m in win.model.marks.values() if isinstance(m, Stroke)]
     assert len(strokes) == 1 and strokes[0].view == "front"
-    assert "left.anterior_thigh" in {r["id"] for r in win.model.assessment()["regions"]}
+    assert "left.anterior_thigh" in {r.id for r in win.model.assessment().regions}

@@ -22,8 +22,8 @@ def _paint(win, region: str = "right.posterior_thigh", dy: float = 0.0) -> None:
 
 def _crash(win) -> None:
     """What kill -9 does to a window's journal: the lock goes, the file stays."""
-    win.recorder.writer.close(discard=False)
-    win.recorder.writer = None
+    win.files.recorder.writer.close(discard=False)
+    win.files.recorder.writer = None
     win.stack.setClean()  # so that the fixture's close does not ask
 
 
@@ -47,7 +47,7 @@ def test_a_crashed_drawing_is_offered_with_patient_and_time_and_restored(make_wi
 
     dialogs.recover_answer = "restore"
     again = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
-    assert again.offer_recovery()
+    assert again.files.offer_recovery()
     (orphan,) = dialogs.recover_asked
     assert orphan.patient_id == "P-0042" and orphan.updated.endswith("Z")
     assert "patient P-0042" in orphan.describe() and "1 mark" in orphan.describe()
@@ -58,7 +58,7 @@ def test_a_crashed_drawing_is_offered_with_patient_and_time_and_restored(make_wi
     # the old journal is gone only now that this window's own journal holds the drawing
     (entries,) = _journal_entries(data)
     assert replay(entries)[0].marks == again.model.document().marks
-    assert again.save_as(str(tmp_path / "rescued"))
+    assert again.files.save_as(str(tmp_path / "rescued"))
     assert not FileJournalStore(data / "recovery").orphans()
 
 
@@ -76,16 +76,16 @@ def test_finding_1_a_file_opened_after_a_crash_comes_after_the_offer(make_window
 
     dialogs.recover_answer = "later"
     again = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
-    again.start_session(str(other))
+    again.files.start_session(str(other))
     assert len(dialogs.recover_asked) == 1
-    assert again.current_path == str(other) and again.model.patient == {"id": "Q-1"}
+    assert again.files.current_path == str(other) and again.model.patient == {"id": "Q-1"}
     (kept,) = FileJournalStore(data / "recovery").orphans()
     assert kept.kept and len(kept.doc.marks) == 2
     # a kept drawing is not asked about again at the next start, but listed in the menu
     third = make_window(data_dir=data, settings_file=tmp_path / "s3.ini")
-    third.start_session()
+    third.files.start_session()
     assert len(dialogs.recover_asked) == 1
-    third._fill_recovered()
+    third.files.fill_recovered_menu(third.recovered_menu)
     titles = [a.text() for a in third.recovered_menu.actions()]
     assert len(titles) == 1 and "2 marks" in titles[0]
     # open it from the menu...
@@ -102,16 +102,16 @@ def test_a_kept_drawing_stays_until_the_user_deletes_it(make_window, tmp_path, d
     _crash(win)
     dialogs.recover_answer = False  # "later"
     again = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
-    assert not again.offer_recovery()
+    assert not again.files.offer_recovery()
     assert not again.model.marks
     for _ in range(2):  # still there after more starts
-        make_window(data_dir=data, settings_file=tmp_path / "s3.ini").offer_recovery()
+        make_window(data_dir=data, settings_file=tmp_path / "s3.ini").files.offer_recovery()
     (kept,) = FileJournalStore(data / "recovery").orphans()
     dialogs.yes_no_answer = False
-    assert not again.delete_orphan(kept.ref, kept.describe())
+    assert not again.files.delete_orphan(kept.ref, kept.describe())
     assert FileJournalStore(data / "recovery").orphans()
     dialogs.yes_no_answer = True
-    assert again.delete_orphan(kept.ref, kept.describe())
+    assert again.files.delete_orphan(kept.ref, kept.describe())
     assert not FileJournalStore(data / "recovery").orphans()
     assert not list((data / "recovery").glob("*.journal"))
 
@@ -124,18 +124,18 @@ def test_finding_2_two_windows_never_share_or_delete_each_others_journal(make_wi
         _paint(first, dy=(k % 6) * 12 - 30)
     second = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
     dialogs.recover_answer = False
-    assert not second.offer_recovery()  # the first window is alive: nothing to offer
+    assert not second.files.offer_recovery()  # the first window is alive: nothing to offer
     assert dialogs.recover_asked == []
     _paint(second, region="left.posterior_thigh")
     assert len(_journal_entries(data)) == 2  # one journal each
-    second_journal = second.recorder.writer.path
-    first_journal = first.recorder.writer.path
+    second_journal = second.files.recorder.writer.path
+    first_journal = first.files.recorder.writer.path
     assert second_journal != first_journal
 
     _crash(first)  # the first dies; the second lives on
     dialogs.recover_answer = "restore"
     third = make_window(data_dir=data, settings_file=tmp_path / "s3.ini")
-    assert third.offer_recovery()
+    assert third.files.offer_recovery()
     assert len(dialogs.recover_asked) == 1  # only the dead window's drawing is offered
     assert len(third.model.marks) == 12  # the first's twelve, not the second's one
     assert len(second.model.marks) == 1
@@ -161,11 +161,11 @@ def test_undo_back_to_the_saved_drawing_leaves_nothing_to_offer(make_window, tmp
     data = tmp_path / "data"
     win = make_window(data_dir=data)
     _paint(win)
-    assert win.save_as(str(tmp_path / "saved"))
+    assert win.files.save_as(str(tmp_path / "saved"))
     saved = load(tmp_path / "saved.hipmap.json")
     assert saved.recorded_at  # the app sets recorded_at (finding 11)
     _paint(win, dy=50)
-    win.act_undo.trigger()
+    win.menu_actions.undo.trigger()
     assert not win.isWindowModified()
     _crash(win)
     assert not FileJournalStore(data / "recovery").orphans()

@@ -13,7 +13,7 @@ from hipmap.core.document import RegionMark
 from hipmap.core.ids import ANSWER_GROUPS, ANSWERS, OTHER, RED_FLAG_ANSWERS
 from hipmap.knowledge.texts import OTHER_COLOR, cause_color, percent_text
 from hipmap.model.edits import AddMarks
-from hipmap.ui.assessment_panel import MAX_BARS
+from hipmap.ui.assessment import MAX_BARS
 
 NO_FLAGS = {a: a == "can_bear_weight" for a in RED_FLAG_ANSWERS}
 
@@ -32,7 +32,7 @@ def test_one_stroke_is_not_reassured_until_the_red_flag_questions_are_answered(m
     _paint_leg(win)
     win.editor.set_answer("duration_days", 3)
     a = win.model.assessment()
-    assert a["screening"] == "incomplete"
+    assert a.screening == "incomplete"
     box = win.assessment_panel.urgency
     assert "Red-flag screening incomplete" in box.text()
     assert "Ask about:" in box.text()
@@ -41,9 +41,9 @@ def test_one_stroke_is_not_reassured_until_the_red_flag_questions_are_answered(m
     assert "#e9ecef" in box.styleSheet() and "#2e7d32" not in box.styleSheet()
     save_screenshot(win, "screening_incomplete_1366")
     # the first Ask-next questions are the unscreened red-flag questions
-    ask = win.model.assessment()["next_questions"]
-    assert ask[0]["kind"] == "red_flag" and ask[0]["answer"] == a["unscreened"][0]
-    assert win.questions.rows[ask[0]["answer"]].tag.isVisible()
+    ask = win.model.assessment().next_questions
+    assert ask[0].kind == "red_flag" and ask[0].answer == a.unscreened[0]
+    assert win.questions.rows[ask[0].answer].tag.isVisible()
     # answer every red-flag question "no" (the leg can bear weight): now self-care, green
     for aid, value in NO_FLAGS.items():
         win.editor.set_answer(aid, value)
@@ -54,20 +54,24 @@ def test_one_stroke_is_not_reassured_until_the_red_flag_questions_are_answered(m
 def test_red_flag_questions_answer_in_one_click_from_ask_next(make_window, qtbot):
     win = make_window()
     _paint_leg(win)
-    first = win.model.assessment()["unscreened"][0]
+    first = win.model.assessment().unscreened[0]
     yes = [b for b in win.assessment_panel.ask_buttons
            if b.text() == "No" and ANSWERS[first][2] in b.accessibleName()]
     assert yes
     qtbot.mouseClick(yes[0], Qt.MouseButton.LeftButton)
     assert win.model.answers[first] is False
-    assert first not in win.model.assessment()["unscreened"]
+    assert first not in win.model.assessment().unscreened
 
 
 def test_a_number_offered_in_ask_next_is_answered_in_place(make_window, qtbot):
     """Issue 12 finding 4: Ask next offered 'How old are you?' with no control to answer."""
     win = make_window()
-    a = dict(win.model.assessment())
-    a["next_questions"] = [{"answer": "age", "why": "test", "kind": "separates"}]
+    from dataclasses import replace
+
+    from hipmap.knowledge.matcher import Question
+
+    a = replace(win.model.assessment(),
+                next_questions=(Question(answer="age", why="test", kind="separates"),))
     win.assessment_panel.set_assessment(a)
     spin = win.assessment_panel.ask_spins["age"]
     spin.setValue(71)
@@ -86,7 +90,7 @@ def test_the_age_is_one_field_in_the_header_and_the_questions(make_window):
     win.questions.rows["age"].spin.setValue(61)
     assert win.patient_header.age.value() == 61
     assert win.model.answers["age"] == 61 and win.model.patient["age"] == 61
-    win.act_undo.trigger()
+    win.menu_actions.undo.trigger()
     assert win.patient_header.age.value() == win.questions.rows["age"].spin.value()
     # a document with the age in the patient header only shows it in both places
     from hipmap.core.document import Document
@@ -112,7 +116,7 @@ def test_the_ranking_chart_has_every_cause_and_other_in_grey(make_window):
     _paint_leg(win)
     chart = win.assessment_panel.chart
     a = win.model.assessment()
-    ranked = [r["cause"] for r in a["ranking"]]
+    ranked = [r.cause for r in a.ranking]
     n = len(chart.order)
     # the best causes in order, and `other` always on the chart
     assert OTHER in chart.order
@@ -123,7 +127,7 @@ def test_the_ranking_chart_has_every_cause_and_other_in_grey(make_window):
     assert QColor(brushes[chart.order.index(OTHER)]).name() == OTHER_COLOR
     for j, c in enumerate(chart.order):
         assert QColor(brushes[j]).name() == cause_color(win.kb, c)
-    scores = dict((r["cause"], r["score"]) for r in a["ranking"])
+    scores = dict((r.cause, r.score) for r in a.ranking)
     texts = [t.toPlainText() for t in chart.texts]
     assert texts == [percent_text(scores[c]) for c in chart.order]
     assert not any(t in ("100 %", "0 %") for t in texts)
@@ -137,7 +141,7 @@ def test_the_ranking_chart_has_every_cause_and_other_in_grey(make_window):
 def test_evidence_says_each_effect_in_words(make_window):
     win = make_window()
     _paint_leg(win)
-    top = win.model.assessment()["ranking"][0]["cause"]
+    top = win.model.assessment().ranking[0].cause
     win.assessment_panel.select(top)
     html = win.evidence.toHtml()
     assert "times more likely" in html or "times less likely" in html
@@ -153,7 +157,7 @@ def test_a_fracture_flag_in_the_clinician_window(make_window):
     win.patient_header.age.setValue(81)
     win.editor.set_answer("major_trauma", True)
     a = win.model.assessment()
-    assert {f["id"]: f["urgency"] for f in a["red_flags"]}["fracture"] == "emergency"
+    assert {f.id: f.urgency for f in a.red_flags}["fracture"] == "emergency"
     assert win.banner.isVisible() and "broken hip" in win.banner.text.text()
     assert "EMERGENCY" in win.assessment_panel.urgency.text()
     img = QImage(str(save_screenshot(win, "fracture_flag_1366")))
@@ -162,12 +166,13 @@ def test_a_fracture_flag_in_the_clinician_window(make_window):
 
 
 def test_the_chart_always_shows_other_even_when_it_ranks_last():
-    from hipmap.ui.assessment_panel import chart_rows
+    from hipmap.knowledge.matcher import Ranked
+    from hipmap.ui.assessment import chart_rows
 
-    ranking = [{"cause": f"c{i}", "score": 0.1} for i in range(14)]
-    ranking.append({"cause": OTHER, "score": 0.001})
-    rows = [r["cause"] for r in chart_rows(ranking)]
+    ranking = [Ranked(cause=f"c{i}", score=0.1, log_score=0.0) for i in range(14)]
+    ranking.append(Ranked(cause=OTHER, score=0.001, log_score=0.0))
+    rows = [r.cause for r in chart_rows(ranking)]
     assert len(rows) == MAX_BARS and rows[-1] == OTHER and rows[:-1] == [
         f"c{i}" for i in range(MAX_BARS - 1)]
-    top = [{"cause": OTHER, "score": 0.5}, *ranking[:14]]
-    assert [r["cause"] for r in chart_rows(top)] == [OTHER] + [f"c{i}" for i in range(7)]
+    top = [Ranked(cause=OTHER, score=0.5, log_score=0.0), *ranking[:14]]
+    assert [r.cause for r in chart_rows(top)] == [OTHER] + [f"c{i}" for i in range(7)]

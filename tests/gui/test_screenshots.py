@@ -60,7 +60,7 @@ def test_screenshot_radicular_pattern(make_window, size):
     win = make_window(size=size)
     _radicular(win)
     a = win.model.assessment()
-    assert a["ranking"][0]["cause"] == "lumbar_radiculopathy"
+    assert a.ranking[0].cause == "lumbar_radiculopathy"
     _labels_on_screen(win)
     img = QImage(str(save_screenshot(win, f"radicular_{size[0]}")))
     assert _count(img, QColor("#1d3557")) > 30  # the painted regions are outlined

@@ -34,7 +34,7 @@ def test_save_and_open_round_trip(make_window, tmp_path, dialogs):
     win.patient_header.pid.editingFinished.emit()
     assert win.isWindowModified()
 
-    assert win.save_as(str(tmp_path / "visit"))
+    assert win.files.save_as(str(tmp_path / "visit"))
     path = tmp_path / "visit.hipmap.json"
     assert path.is_file() and not win.isWindowModified()
     assert "visit.hipmap.json" in win.windowTitle()
@@ -42,13 +42,13 @@ def test_save_and_open_round_trip(make_window, tmp_path, dialogs):
     assert data["format"] == "hipmap.drawing/1" and data["patient"] == {"id": "P-0042"}
 
     other = make_window()
-    assert other.open_file(str(path))
+    assert other.files.open_file(str(path))
     assert list(other.model.marks.values()) == list(win.model.marks.values())
     assert other.model.answers == {"worse_sitting": True, "duration_days": 30}
     assert other.patient_header.pid.text() == "P-0042"
     assert other.questions.rows["worse_sitting"].buttons[True].isChecked()
-    assert other.model.assessment()["ranking"] == win.model.assessment()["ranking"]
-    assert str(path.resolve()) == other.recent_files()[0]
+    assert other.model.assessment().ranking == win.model.assessment().ranking
+    assert str(path.resolve()) == other.files.recent_files()[0]
     assert not dialogs.errors
 
 
@@ -60,12 +60,12 @@ def test_opening_a_broken_file_shows_one_line_and_keeps_the_drawing(make_window,
     bad = tmp_path / "bad.hipmap.json"
     bad.write_text('{"format": "hipmap.drawing/1", "marks": [{"kind": "stroke", "view": "top"}]}')
     dialogs.save_answer = "discard"
-    assert not win.open_file(str(bad))
+    assert not win.files.open_file(str(bad))
     assert len(dialogs.errors) == 1
     _title, message = dialogs.errors[0]
     assert "bad.hipmap.json" in message and "view" in message and "\n" not in message
     assert win.model.marks == marks
-    assert not win.open_file(str(tmp_path / "missing.hipmap.json"))
+    assert not win.files.open_file(str(tmp_path / "missing.hipmap.json"))
     assert "no such file" in dialogs.errors[-1][1]
 
 
@@ -75,10 +75,10 @@ def test_unsaved_changes_prompt_can_cancel_closing(make_window, dialogs):
     dialogs.save_answer = "cancel"
     assert not win.close()
     assert win.isVisible()
-    assert not win.new_document()
+    assert not win.files.new_document()
     assert win.model.marks
     dialogs.save_answer = "discard"
-    assert win.new_document()
+    assert win.files.new_document()
     assert not win.model.marks and not win.isWindowModified()
 
 
@@ -89,7 +89,7 @@ def test_export_png_and_print_to_pdf(make_window, tmp_path):
     win = make_window()
     _paint_sciatica(win)
     png = tmp_path / "out.png"
-    assert win.export_png(str(png))
+    assert win.files.export_png(str(png))
     img = QImage(str(png))
     assert img.width() > 2000 and img.height() > 1000  # all four views and the legend
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
@@ -108,7 +108,7 @@ def test_red_flag_answer_shows_banner_and_changes_urgency_until_it_changes(make_
     win = make_window()
     _paint_sciatica(win)
     assert not win.banner.isVisible()
-    assert win.model.assessment()["urgency"] not in ("urgent", "emergency")
+    assert win.model.assessment().urgency not in ("urgent", "emergency")
     row = win.questions.rows["bowel_bladder"]
     qtbot.mouseClick(row.buttons[True], Qt.MouseButton.LeftButton)
     assert win.model.answers["bowel_bladder"] is True
@@ -123,15 +123,15 @@ def test_red_flag_answer_shows_banner_and_changes_urgency_until_it_changes(make_
     qtbot.mouseClick(row.buttons[False], Qt.MouseButton.LeftButton)
     assert not win.banner.isVisible()
     assert "EMERGENCY" not in win.assessment_panel.urgency.text()
-    win.act_undo.trigger()  # back to "yes"
+    win.menu_actions.undo.trigger()  # back to "yes"
     assert win.banner.isVisible()
 
 
 def test_ask_next_is_highlighted_and_answered_in_one_click(make_window, qtbot):
     win = make_window()
     _paint_sciatica(win)
-    nxt = win.model.assessment()["next_questions"]
-    first = nxt[0]["answer"]
+    nxt = win.model.assessment().next_questions
+    first = nxt[0].answer
     assert win.questions.rows[first].tag.isVisible()
     buttons = [b for b in win.assessment_panel.ask_buttons
                if b.isVisible() and b.text() == "Yes"]
@@ -140,7 +140,7 @@ def test_ask_next_is_highlighted_and_answered_in_one_click(make_window, qtbot):
     assert win.model.answers[first] is True
     assert win.questions.rows[first].buttons[True].isChecked()
     assert not win.questions.rows[first].tag.isVisible()
-    assert win.act_undo.text().startswith("Undo Answer")
+    assert win.menu_actions.undo.text().startswith("Undo Answer")
 
 
 def test_number_answers_merge_into_one_undo_step(make_window):
@@ -150,21 +150,21 @@ def test_number_answers_merge_into_one_undo_step(make_window):
     spin.selectAll()
     QTest.keyClicks(spin, "58")
     assert win.model.answers["age"] == 58
-    win.act_undo.trigger()
+    win.menu_actions.undo.trigger()
     assert "age" not in win.model.answers
 
 
 def test_selecting_a_cause_shows_evidence_sources_and_territory(make_window, qtbot):
     win = make_window()
     _paint_sciatica(win)
-    top = win.model.assessment()["ranking"][0]
+    top = win.model.assessment().ranking[0]
     win.assessment_panel.cause_combo.setCurrentIndex(
-        win.assessment_panel.cause_combo.findData(top["cause"]))
+        win.assessment_panel.cause_combo.findData(top.cause))
     html = win.evidence.toHtml()
     assert win.tabs.currentWidget() is win.evidence
-    assert top["evidence"][0]["text"].split(";")[0][:30] in win.evidence.toPlainText()
+    assert top.evidence[0].text.split(";")[0][:30] in win.evidence.toPlainText()
     assert "Sources" in win.evidence.toPlainText()
-    cause = win.kb.causes[top["cause"]]
+    cause = win.kb.causes[top.cause]
     back = win.canvas.groups["back"].territory
     assert back.isVisible()
     for base, t in cause.territory.items():
@@ -181,10 +181,12 @@ def test_selecting_a_cause_shows_evidence_sources_and_territory(make_window, qtb
 def test_unverified_sources_are_marked(make_window):
     import html as htmllib
 
+    from hipmap.ui.assessment import evidence_html
+
     win = make_window()
     kb = win.kb
     for cid in kb.causes:
-        text = win.assessment_panel.evidence_html(cid)
+        text = evidence_html(kb, win.model.assessment(), cid)
         for s in kb.sources.values():
             line = htmllib.escape(s.citation)
             if line in text:
@@ -205,7 +207,7 @@ def test_keyboard_only_flow_region_list_and_answers(make_window):
     assert rid == "right.buttock"
     QTest.keyClick(tree, Qt.Key.Key_Space)
     assert any(isinstance(m, RegionMark) and m.region == rid for m in win.model.marks.values())
-    assert rid in [r["id"] for r in win.model.assessment()["regions"]]
+    assert rid in [r.id for r in win.model.assessment().regions]
     # Tab to the intensity box and type a new value
     spin = win.region_list.intensity
     spin.setFocus()
@@ -250,12 +252,12 @@ def test_layout_and_view_are_remembered(make_window, tmp_path):
     ini = tmp_path / "remember.ini"
     win = make_window(size=(1100, 760), settings_file=ini)
     win.canvas.set_mode("sides")
-    win.dermatome_check.setChecked(True)
+    win.view_bar.dermatome_check.setChecked(True)
     win.close()
     again = make_window(size=(640, 480), settings_file=ini)
     again.resize(again.size())  # restoreGeometry happened in __init__; resize() in the
     assert again.canvas.mode == "sides"  # factory is the test's, so check the saved keys
-    assert again.dermatome_check.isChecked()
+    assert again.view_bar.dermatome_check.isChecked()
     from PySide6.QtCore import QSettings
 
     assert QSettings(str(ini), QSettings.Format.IniFormat).value("window/geometry") is not None
@@ -265,7 +267,9 @@ def test_about_names_version_licence_disclaimer_and_knowledge(make_window):
     import hipmap
 
     win = make_window()
-    text = win.about_text()
+    from hipmap.ui.help import about_text
+
+    text = about_text(win.kb, storage=win.db, journals=win.files.journals.folder)
     assert hipmap.__version__ in text and "MIT" in text
     assert "does not diagnose" in text
     assert win.kb.version in text
@@ -306,7 +310,7 @@ def test_hipmap_with_a_drawing_opens_it(monkeypatch, tmp_path, qtbot):
     example = str(Path(__file__).resolve().parents[2] / "examples" / "bursitis.hipmap.json")
     assert main([example]) == 0
     win = windows[-1]
-    assert win.current_path == example
+    assert win.files.current_path == example
     assert win.model.patient["id"] == "DEMO-04" and win.model.marks
     win.stack.setClean()
     win.close()
@@ -329,7 +333,7 @@ def test_progressive_start_shows_the_diagram_before_the_geometry_stack_loads():
             "preview = w.findChild(DiagramPreview) is not None\n"
             "print('FIRST', heavy, preview, w.is_ready, flush=True)\n"
             "w.ready.connect(app.quit); app.exec()\n"
-            "n = len(w.model.assessment()['ranking'])\n"
+            "n = len(w.model.assessment().ranking)\n"
             "print('READY', w.is_ready, n == len(w.kb.causes) + 1, flush=True)\n")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -343,7 +347,7 @@ def test_a_recovery_copy_that_cannot_be_written_is_reported(make_window, tmp_pat
     blocker.write_text("a file where the data folder should be")
     win = make_window(data_dir=blocker / "sub")
     _paint_sciatica(win)
-    assert win.recorder.last_error
+    assert win.files.recorder.last_error
     qtbot.waitUntil(lambda: "could not be saved" in win.statusBar().currentMessage(),
                     timeout=3000)
     assert win.model.marks  # the drawing itself is untouched

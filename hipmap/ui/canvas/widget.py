@@ -1,8 +1,10 @@
 """The body-map canvas: a QGraphicsView with one item group per diagram view.
 
 Per pointer move the canvas only extends the live path item (no geometry, no assessment);
-the finished stroke becomes one ``AddMarks`` edit. Committed marks of a view are painted by a
-single cached layer item, so a live stroke repaints over pixmaps, not over 500 paths.
+the finished stroke becomes one ``AddMarks`` edit; the eraser and taps are built by the
+Qt-free builders of :mod:`hipmap.model.builders`. Committed marks of a view are painted by a
+single cached layer item (:mod:`.items`), so a live stroke repaints over pixmaps, not over
+500 paths. The labels pinned at a fixed screen size are drawn by :mod:`.labels`.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
-    QFontMetricsF,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -24,24 +24,24 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
     QGraphicsView,
-    QStyleOptionGraphicsItem,
     QToolTip,
     QWidget,
 )
 
-from hipmap.core.document import Mark, Stroke
-from hipmap.core.ids import BASE_REGIONS, split_region
-from hipmap.geometry.atlas import Atlas, ViewAtlas, load_atlas
+from hipmap.core.document import Stroke
+from hipmap.geometry.atlas import Atlas, load_atlas
+from hipmap.i18n import _, lazy_gettext
 from hipmap.knowledge.texts import region_name
 from hipmap.model.builders import erase_along, tap_region
 from hipmap.model.drawing import Change, ChangeKind
 from hipmap.model.edits import AddMarks
+from hipmap.ui.canvas.items import ViewGroup
+from hipmap.ui.canvas.labels import draw_region_names, draw_side_pins
 from hipmap.ui.commands import Editor
-from hipmap.ui.diagram import ViewPainter, intensity_color, paint_mark_path, stroke_path
+from hipmap.ui.diagram import intensity_color
 from hipmap.ui.tools import ToolState
 
 GAP = 50.0
@@ -50,127 +50,10 @@ VIEW_MODES: dict[str, tuple[str, ...]] = {
     "sides": ("right_side", "left_side"),
     "all": ("front", "back", "right_side", "left_side"),
 }
-MODE_NAMES = {"front_back": "Front && back", "sides": "Sides", "all": "All four"}
-MIN_SCALE_FOR_NAMES = 0.55  # screen pixels per diagram unit; below it, hover names regions
-HIGHLIGHT = QColor("#1d3557")
+#: the view modes as the view bar and the View menu name them ('&&': a literal '&')
+MODE_NAMES = {"front_back": lazy_gettext("Front && back"), "sides": lazy_gettext("Sides"),
+              "all": lazy_gettext("All four")}
 MIN_STEP = 0.75  # diagram units between recorded points
-
-
-class _Item(QGraphicsItem):
-    def __init__(self, rect: QRectF, parent: QGraphicsItem | None = None) -> None:
-        super().__init__(parent)
-        self._rect = rect
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-
-class BodyItem(_Item):
-    """The body, region lines, landmarks and the atlas' RIGHT/LEFT labels (cached)."""
-
-    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
-        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
-        self.vp = vp
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
-        self.vp.paint_body(p)
-        self.vp.paint_labels(p)
-
-
-class TerritoryItem(_Item):
-    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
-        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
-        self.vp = vp
-        self.weights: dict[str, float] = {}
-
-    def set_weights(self, weights: Mapping[str, float]) -> None:
-        self.weights = {r: w for r, w in weights.items() if r in self.vp.regions}
-        self.setVisible(bool(self.weights))
-        self.update()
-
-    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.vp.paint_territory(p, self.weights)
-
-
-class MarksLayer(_Item):
-    """All committed marks of one view, painted in drawing order and clipped to the body."""
-
-    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
-        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
-        self.vp = vp
-        self.paths: dict[int, tuple[QPainterPath, float, str | None]] = {}
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
-    def add(self, mid: int, mark: Mark) -> bool:
-        if isinstance(mark, Stroke):
-            if mark.view != self.vp.view.name:
-                return False
-            path = stroke_path(mark.points, mark.width)
-        else:
-            path = self.vp.regions.get(mark.region)
-            if path is None:
-                return False
-        self.paths[mid] = (path, mark.intensity, mark.quality)
-        return True
-
-    def remove(self, mid: int) -> bool:
-        return self.paths.pop(mid, None) is not None
-
-    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
-        if not self.paths:
-            return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setClipPath(self.vp.outline)
-        for mid in sorted(self.paths):
-            path, intensity, quality = self.paths[mid]
-            paint_mark_path(p, path, intensity, quality)
-
-
-class OverlayItem(_Item):
-    """Covered regions outlined and named; the dermatome layer when switched on."""
-
-    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
-        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
-        self.vp = vp
-        self.covered: dict[str, float] = {}
-        self.dermatomes = False
-        self.anchors = {rid: a.geom.representative_point() for rid, a in vp.view.regions.items()}
-
-    def set_state(self, covered: Mapping[str, float], dermatomes: bool) -> None:
-        covered = {r: c for r, c in covered.items() if r in self.vp.regions}
-        if covered != self.covered or dermatomes != self.dermatomes:
-            self.covered = dict(covered)
-            self.dermatomes = dermatomes
-            self.update()
-
-    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self.dermatomes:
-            self.vp.paint_dermatomes(p)
-        if not self.covered:
-            return
-        self.vp.paint_highlights(p, {r: HIGHLIGHT for r in self.covered}, width=2.0)
-
-
-class ViewGroup(_Item):
-    """One diagram view: body, territory, marks, overlay, live stroke; local = view coords."""
-
-    def __init__(self, va: ViewAtlas) -> None:
-        super().__init__(QRectF(0, 0, va.width, va.height))
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
-        self.view = va
-        self.vp = ViewPainter(va)
-        self.body = BodyItem(self.vp, self)
-        self.territory = TerritoryItem(self.vp, self)
-        self.territory.setVisible(False)
-        self.territory.setOpacity(0.75)
-        self.marks = MarksLayer(self.vp, self)
-        self.overlay = OverlayItem(self.vp, self)
-
-    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
-        pass
 
 
 class BodyCanvas(QGraphicsView):
@@ -186,9 +69,9 @@ class BodyCanvas(QGraphicsView):
         self.editor = editor
         self.tools = tools
         self.atlas = atlas or load_atlas()
-        self.setAccessibleName("Body map: paint where it hurts")
+        self.setAccessibleName(_("Body map: paint where it hurts"))
         self.setAccessibleDescription(
-            "Drawing area. Use the region list beside it to mark regions with the keyboard.")
+            _("Drawing area. Use the region list beside it to mark regions with the keyboard."))
         self.setScene(QGraphicsScene(self))
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.scene().setBackgroundBrush(QColor("#fbfaf8"))
@@ -203,6 +86,9 @@ class BodyCanvas(QGraphicsView):
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self._hover_region: str | None = None
+        #: what the last frame drew over the scene: the regions named, the sides pinned
+        self.names_drawn: list[str] = []
+        self.pinned: list[tuple[str, QRectF]] = []
         self.groups: dict[str, ViewGroup] = {}
         for name, va in self.atlas.views.items():
             g = ViewGroup(va)
@@ -404,7 +290,7 @@ class BodyCanvas(QGraphicsView):
         if tool == "brush":
             stroke = Stroke(view=view, points=pts, width=float(self.tools.width),
                             intensity=float(self.tools.intensity), quality=self.tools.quality)
-            self.editor.push(AddMarks("Stroke", [stroke]))
+            self.editor.push(AddMarks(_("Stroke"), [stroke]))
         elif tool == "eraser":
             self.erase(view, pts, float(self.tools.width))
         elif tool == "tap":
@@ -424,7 +310,7 @@ class BodyCanvas(QGraphicsView):
     def tap(self, view: str, x: float, y: float) -> str | None:
         rid = self.groups[view].view.region_at(x, y)
         if rid is None:
-            self.message.emit("Tap inside the body outline to fill a region.")
+            self.message.emit(_("Tap inside the body outline to fill a region."))
             return None
         self.editor.push(tap_region(self.editor.model, rid, self.tools.intensity,
                                     self.tools.quality))
@@ -469,8 +355,9 @@ class BodyCanvas(QGraphicsView):
         if rid is None:
             QToolTip.hideText()
             return
-        side, base = split_region(rid)
-        QToolTip.showText(global_pos, f"Patient's {side.upper()} {BASE_REGIONS[base]}",
+        text = (_("Patient's RIGHT {region}") if rid.startswith("right.")
+                else _("Patient's LEFT {region}")).format(region=region_name(rid, full=True))
+        QToolTip.showText(global_pos, text,
                           self.viewport())
 
     def mouseReleaseEvent(self, ev: QMouseEvent) -> None:
@@ -595,94 +482,6 @@ class BodyCanvas(QGraphicsView):
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._draw_region_names(p, vp_rect)
-        self._draw_side_pins(p, vp_rect)
+        self.names_drawn = draw_region_names(self, p, vp_rect)
+        self.pinned = draw_side_pins(self, p, vp_rect)
         p.restore()
-
-    def _draw_region_names(self, p: QPainter, vp_rect: QRectF) -> None:
-        """Names of the painted regions, at a readable fixed size whatever the zoom — but
-        only when the body is drawn large enough for them not to hide the drawing itself
-        (the region list beside the canvas names them at any size)."""
-        self.names_drawn: list[str] = []
-        if self.transform().m11() < MIN_SCALE_FOR_NAMES:
-            return
-        font = QFont("DejaVu Sans")
-        font.setPixelSize(11)
-        font.setBold(True)
-        p.setFont(font)
-        fm = QFontMetricsF(font)
-        taken: list[QRectF] = []
-        for name in self.visible_views():  # the atlas' own labels stay readable
-            g = self.groups[name]
-            for lab in g.view.labels:
-                size = float(lab.get("size", 20))
-                c = QPointF(self.mapFromScene(g.mapToScene(QPointF(float(lab["x"]),
-                                                                   float(lab["y"]) - size / 3))))
-                k = self.transform().m11()
-                w = size * 0.7 * len(str(lab["text"])) * k
-                taken.append(QRectF(c.x() - w / 2, c.y() - size * k / 2, w, size * k))
-        for name in self.visible_views():
-            g = self.groups[name]
-            for rid in sorted(g.overlay.covered, key=lambda r: g.overlay.anchors[r].y):
-                anchor = g.overlay.anchors[rid]
-                c = QPointF(self.mapFromScene(g.mapToScene(QPointF(anchor.x, anchor.y))))
-                if not vp_rect.contains(c):
-                    continue
-                text = region_name(rid)
-                w = fm.horizontalAdvance(text) + 8
-                r = QRectF(c.x() - w / 2, c.y() - 8, w, 16)
-                for _ in range(6):
-                    hit = next((t for t in taken if t.intersects(r)), None)
-                    if hit is None:
-                        break
-                    r.moveTop(hit.bottom() + 2)
-                else:
-                    if any(t.intersects(r) for t in taken):
-                        continue  # no free place nearby: leave it to the region list
-                taken.append(r)
-                self.names_drawn.append(rid)
-                p.setPen(QPen(QColor(29, 53, 87, 160), 0.8))
-                p.setBrush(QColor(255, 255, 255, 225))
-                p.drawRoundedRect(r, 4, 4)
-                p.setPen(HIGHLIGHT)
-                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
-
-    def _draw_side_pins(self, p: QPainter, vp_rect: QRectF) -> None:
-        """Keep the patient's RIGHT/LEFT on screen at any zoom: when a view's own labels
-        are scrolled out of sight, pin them to the edges of the visible part of the view."""
-        font = QFont("DejaVu Sans")
-        font.setPixelSize(13)
-        font.setBold(True)
-        p.setFont(font)
-        fm = QFontMetricsF(font)
-        for name in self.visible_views():
-            g = self.groups[name]
-            r = self.mapFromScene(g.sceneBoundingRect()).boundingRect()
-            vis = QRectF(r).intersected(vp_rect)
-            if vis.width() < 40 or vis.height() < 40:
-                continue
-            labels = [lab for lab in g.view.labels if float(lab.get("size", 20)) >= 20]
-            pts = [QPointF(self.mapFromScene(g.mapToScene(QPointF(float(lab["x"]),
-                                                                  float(lab["y"])))))
-                   for lab in labels]
-            if all(vp_rect.adjusted(20, 12, -20, -12).contains(pt) for pt in pts):
-                continue
-            for lab in labels:
-                text = str(lab["text"])
-                if text in ("RIGHT", "LEFT"):
-                    text = f"patient's {text}"
-                x, y = float(lab["x"]), float(lab["y"])
-                w = fm.horizontalAdvance(text) + 14
-                if y < 100:  # the title
-                    text = text.split(" — ")[0]
-                    w = fm.horizontalAdvance(text) + 14
-                    box = QRectF(vis.center().x() - w / 2, vis.top() + 6, w, 22)
-                elif x < g.view.width / 2:
-                    box = QRectF(vis.left() + 6, vis.center().y() - 11, w, 22)
-                else:
-                    box = QRectF(vis.right() - 6 - w, vis.center().y() - 11, w, 22)
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(QColor(29, 53, 87, 225))
-                p.drawRoundedRect(box, 6, 6)
-                p.setPen(QColor("white"))
-                p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

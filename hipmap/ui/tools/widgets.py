@@ -1,9 +1,9 @@
-"""The painting tools: brush / eraser / tap a region, brush size, intensity and quality."""
+"""The painting tools panel: tool, brush size, intensity (a 0–10 ramp), quality, clear."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -19,62 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from hipmap.core.ids import QUALITIES
+from hipmap.i18n import _, pgettext
 from hipmap.ui.diagram import QUALITY_STYLE, intensity_color, paint_mark_path
-
-TOOLS = {"brush": "Brush", "eraser": "Eraser", "tap": "Tap a region"}
-TOOL_KEYS = {"brush": "B", "eraser": "E", "tap": "T"}
-TOOL_HELP = {
-    "brush": "Paint where it hurts (B)",
-    "eraser": "Rub out painted strokes (E)",
-    "tap": "Tap a region to fill all of it; tap a filled region to empty it (T)",
-}
-
-
-class ToolState(QObject):
-    """What the next stroke will be. The canvas reads it; the panel edits it."""
-
-    changed = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tool = "brush"
-        self.width = 18.0
-        self.intensity = 6
-        self.quality: str | None = None
-
-    def set(self, **kw: object) -> None:
-        dirty = False
-        for k, v in kw.items():
-            if getattr(self, k) != v:
-                setattr(self, k, v)
-                dirty = True
-        if dirty:
-            self.changed.emit()
-
-
-def quality_icon(quality: str | None, intensity: float = 6, size: int = 22) -> QIcon:
-    pm = QPixmap(size, size)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    path = QPainterPath()
-    path.addRoundedRect(QRectF(1, 1, size - 2, size - 2), 4, 4)
-    paint_mark_path(p, path, intensity, quality, alpha=255)
-    p.setPen(QPen(QColor("#777"), 1))
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawPath(path)
-    p.end()
-    return QIcon(pm)
-
-
-def swatch_icon(intensity: float, size: int = 16) -> QIcon:
-    pm = QPixmap(size, size)
-    pm.fill(intensity_color(intensity))
-    p = QPainter(pm)
-    p.setPen(QColor("#777"))
-    p.drawRect(0, 0, size - 1, size - 1)
-    p.end()
-    return QIcon(pm)
+from hipmap.ui.tools.icons import quality_icon
+from hipmap.ui.tools.state import TOOL_HELP, TOOLS, ToolState
+from hipmap.ui.words import quality_name
 
 
 class IntensityRamp(QWidget):
@@ -87,7 +36,7 @@ class IntensityRamp(QWidget):
         self.value = 6
         self.setMinimumHeight(26)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Pain intensity 0 (none) to 10 (worst imaginable)")
+        self.setToolTip(_("Pain intensity 0 (none) to 10 (worst imaginable)"))
 
     def sizeHint(self) -> QSize:
         return QSize(200, 26)
@@ -155,7 +104,7 @@ class ToolsPanel(QWidget):
     def __init__(self, state: ToolState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state = state
-        self.setAccessibleName("Painting tools")
+        self.setAccessibleName(_("Painting tools"))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 4)
         lay.setSpacing(4)
@@ -165,17 +114,17 @@ class ToolsPanel(QWidget):
             label.setContentsMargins(0, 4, 0, 0)
             return label
 
-        lay.addWidget(header("Tool"))
+        lay.addWidget(header(_("Tool")))
         row = QHBoxLayout()
         row.setSpacing(4)
         self.tool_group = QButtonGroup(self)
         self.tool_buttons: dict[str, QToolButton] = {}
         for key, text in TOOLS.items():
             b = QToolButton()
-            b.setText(text)
+            b.setText(str(text))
             b.setCheckable(True)
-            b.setToolTip(TOOL_HELP[key])
-            b.setAccessibleName(f"{text} tool")
+            b.setToolTip(str(TOOL_HELP[key]))
+            b.setAccessibleName(_("{tool} tool").format(tool=text))
             b.setMinimumHeight(30)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             self.tool_group.addButton(b)
@@ -185,22 +134,22 @@ class ToolsPanel(QWidget):
         lay.addLayout(row)
 
         g = QHBoxLayout()
-        g.addWidget(QLabel("<b>Brush size</b>"))
+        g.addWidget(QLabel("<b>{}</b>".format(_("Brush size"))))
         self.size_slider = QSlider(Qt.Orientation.Horizontal)
         self.size_slider.setRange(4, 60)
-        self.size_slider.setAccessibleName("Brush size")
-        self.size_slider.setToolTip("Brush diameter ([ and ] change it)")
+        self.size_slider.setAccessibleName(_("Brush size"))
+        self.size_slider.setToolTip(_("Brush diameter ([ and ] change it)"))
         self.size_slider.valueChanged.connect(lambda v: self.state.set(width=float(v)))
         g.addWidget(self.size_slider, 1)
         g.addWidget(BrushPreview(state))
         lay.addLayout(g)
 
         srow = QHBoxLayout()
-        srow.addWidget(QLabel("<b>Pain intensity</b> (0–10)"))
+        srow.addWidget(QLabel(_("<b>Pain intensity</b> (0–10)")))
         srow.addStretch(1)
         self.intensity_spin = QSpinBox()
         self.intensity_spin.setRange(0, 10)
-        self.intensity_spin.setAccessibleName("Pain intensity, 0 to 10")
+        self.intensity_spin.setAccessibleName(_("Pain intensity, 0 to 10"))
         self.intensity_spin.valueChanged.connect(lambda v: self.state.set(intensity=v))
         srow.addWidget(self.intensity_spin)
         lay.addLayout(srow)
@@ -208,7 +157,7 @@ class ToolsPanel(QWidget):
         self.ramp.picked.connect(lambda v: self.state.set(intensity=v))
         lay.addWidget(self.ramp)
 
-        lay.addWidget(header("Quality"))
+        lay.addWidget(header(_("Quality")))
         grid = QGridLayout()
         grid.setSpacing(3)
         self.quality_group = QButtonGroup(self)
@@ -216,15 +165,16 @@ class ToolsPanel(QWidget):
         options: list[str | None] = [*QUALITIES, None]
         for i, q in enumerate(options):
             symbol = QUALITY_STYLE[q][1] if q else ""
-            name = "none" if q is None else QUALITIES[q].split(" (")[0]
+            name = pgettext("quality", "none") if q is None else quality_name(q)
             b = QToolButton()
             b.setText(f"{symbol} {name}".strip())
             b.setIcon(quality_icon(q))
             b.setIconSize(QSize(18, 18))
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             b.setCheckable(True)
-            b.setAccessibleName(f"Quality: {'not specified' if q is None else name}")
-            b.setToolTip(QUALITIES.get(q or "", "Quality not specified"))
+            b.setAccessibleName(_("Quality: {quality}").format(
+                quality=_("not specified") if q is None else name))
+            b.setToolTip(_("Quality not specified") if q is None else quality_name(q, full=True))
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             self.quality_group.addButton(b)
             self.quality_buttons[q] = b
@@ -234,14 +184,14 @@ class ToolsPanel(QWidget):
         lay.addSpacing(4)
 
         row2 = QHBoxLayout()
-        self.clear_view_button = QPushButton("Clear view")
-        self.clear_view_button.setAccessibleName("Clear the strokes of the last painted view")
-        self.clear_view_button.setToolTip("Remove every stroke on the view you last painted "
-                                          "(undoable)")
+        self.clear_view_button = QPushButton(_("Clear view"))
+        self.clear_view_button.setAccessibleName(_("Clear the strokes of the last painted view"))
+        self.clear_view_button.setToolTip(_("Remove every stroke on the view you last "
+                                            "painted (undoable)"))
         self.clear_view_button.clicked.connect(self.clear_view_requested)
-        self.clear_all_button = QPushButton("Clear all")
-        self.clear_all_button.setAccessibleName("Clear all marks")
-        self.clear_all_button.setToolTip("Remove every mark on every view (undoable)")
+        self.clear_all_button = QPushButton(_("Clear all"))
+        self.clear_all_button.setAccessibleName(_("Clear all marks"))
+        self.clear_all_button.setToolTip(_("Remove every mark on every view (undoable)"))
         self.clear_all_button.clicked.connect(self.clear_all_requested)
         row2.addWidget(self.clear_view_button)
         row2.addWidget(self.clear_all_button)

@@ -1,0 +1,5 @@
+"""The patient header (see :mod:`.widgets`)."""
+
+from hipmap.ui.patient.widgets import PatientHeader
+
+__all__ = ["PatientHeader"]

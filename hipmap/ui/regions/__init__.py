@@ -1,0 +1,5 @@
+"""The region list (see :mod:`.widgets`)."""
+
+from hipmap.ui.regions.widgets import RegionList, percent
+
+__all__ = ["RegionList", "percent"]
