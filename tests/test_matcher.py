@@ -37,10 +37,10 @@ def test_ranking_lists_every_cause_once_with_scores_that_sum_to_one():
 
 def test_empty_drawing_with_no_answers_is_the_prior():
     a = assess(doc())
-    total = sum(c.prior.lr for c in KB.causes.values())
+    total = sum(c.prior.value for c in KB.causes.values())
     for cid, s in scores(a).items():
         expected = KB.other.prior if cid == OTHER else \
-            KB.causes[cid].prior.lr / total * (1 - KB.other.prior)
+            KB.causes[cid].prior.value / total * (1 - KB.other.prior)
         assert s == pytest.approx(expected, abs=1e-4)
         assert priors(KB)[cid] == pytest.approx(expected)
 

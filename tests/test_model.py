@@ -63,7 +63,7 @@ def test_cause_files_give_a_short_name_and_a_distinct_colour():
 
 
 def test_the_priors_of_the_causes_sum_to_one_and_other_has_its_own():
-    assert math.fsum(c.prior.lr for c in KB.causes.values()) == pytest.approx(1, abs=0.005)
+    assert math.fsum(c.prior.value for c in KB.causes.values()) == pytest.approx(1, abs=0.005)
     assert 0 < KB.other.prior < 0.5 and KB.other.source
 
 

@@ -7,6 +7,8 @@ sources.toml) and a ``note``. A file that breaks the schema is refused with its 
 from __future__ import annotations
 
 import json
+import os
+import re
 import tomllib
 import zlib
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ ALLOWED_RED_FLAG_ANSWERS = WEIGHABLE_RED_FLAG_ANSWERS
 SEXES = ("female", "male")
 SHORT_NAME_MAX = 18
 _HEX = "0123456789abcdef"
+_CAUSE_ID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 class KnowledgeError(ValueError):
@@ -93,6 +96,13 @@ class PresenceLR(Cited):
 
 
 @dataclass(frozen=True)
+class Prior(Cited):
+    """A cause's prior probability among the causes of hip-to-knee pain."""
+
+    value: float
+
+
+@dataclass(frozen=True)
 class Cause:
     id: str
     name: str
@@ -101,7 +111,7 @@ class Cause:
     plain_summary: str
     territory_summary: str
     self_care: str
-    prior: PresenceLR  # .lr holds the prior probability
+    prior: Prior
     territory: dict[str, Territory]
     answers: dict[str, BoolLR | NumberLR]
     qualities: dict[str, PresenceLR]
@@ -210,9 +220,22 @@ class KnowledgeBase:
     def unverified_sources(self) -> list[str]:
         return sorted(s for s, src in self.sources.items() if not src.verified)
 
+    def territory_weights(self, cause_id: str) -> dict[str, float]:
+        """A cause's referral territory, P(region painted | cause), on both sides' region
+        ids: what the diagram shades for it. ``other`` (no territory of its own) has none."""
+        from hipmap.core.ids import SIDES
+
+        cause = self.causes.get(cause_id)
+        if cause is None:
+            return {}
+        return {f"{side}.{base}": t.p for base, t in cause.territory.items() for side in SIDES}
+
 
 def knowledge_dir() -> Path:
-    return assets_dir() / "knowledge"
+    """The knowledge base's folder: the bundled one, or ``HIPMAP_KNOWLEDGE_DIR`` (a knowledge
+    base author trying a new or changed file before it is bundled)."""
+    override = os.environ.get("HIPMAP_KNOWLEDGE_DIR")
+    return Path(override) if override else assets_dir() / "knowledge"
 
 
 COMPILED = "compiled.json"
@@ -274,13 +297,15 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
     threshold = _float(model, "painted_threshold", where, 0.0, 1.0)
     other = _load_other(model, where, sources)
     groups = _load_groups(model, where, sources)
-    # The causes are the files present (data decides the count); a test, not the loader,
-    # demands every contract cause. Contract order, so rankings tie-break the same way.
+    # The causes are the files present: data decides their number. A test, not the loader,
+    # demands every contract cause. Contract order first (rankings tie-break the same way),
+    # then any other file in name order: a cause is added by adding its file.
     present = {p.stem for p in (root / "causes").glob("*.toml")}
-    extra = sorted(present - set(KB_CAUSES))
-    if extra:
-        raise KnowledgeError(f"{root / 'causes'}: files for unknown cause ids {extra} "
-                             f"(known: {', '.join(KB_CAUSES)})")
+    bad = sorted(c for c in present if not _CAUSE_ID.fullmatch(c) or c == OTHER)
+    if bad:
+        raise KnowledgeError(f"{root / 'causes'}: {bad} cannot be cause ids (lower-case "
+                             f"letters, digits and '_', not {OTHER!r})")
+    order = [c for c in KB_CAUSES if c in present] + sorted(present - set(KB_CAUSES))
     bounds = Bounds(p=(_float(model, "p_min", where, 0.0, 0.5) if "p_min" in model else P_RANGE[0],
                        _float(model, "p_max", where, 0.5, 1.0) if "p_max" in model else P_RANGE[1]),
                     lr=(_float(model, "lr_min", where, 0.0, 1.0) if "lr_min" in model
@@ -288,7 +313,7 @@ def load_knowledge(path: str | None = None) -> KnowledgeBase:
                         _float(model, "lr_max", where, 1.0, 1000.0) if "lr_max" in model
                         else LR_RANGE[1]))
     causes = {cid: _load_cause(root / "causes" / f"{cid}.toml", cid, sources, bounds)
-              for cid in KB_CAUSES if cid in present}
+              for cid in order}
     if not causes:
         raise KnowledgeError(f"{root / 'causes'}: no cause files")
     rules, screens = _load_red_flags(root / "red_flags.toml", sources)
@@ -324,7 +349,7 @@ def _other_cause(o: OtherSpec) -> Cause:
         plain_summary=("None of the causes hipmap knows fits your picture well. A clinician "
                        "should look for other causes."),
         territory_summary="Anywhere: no preferred territory.", self_care="",
-        prior=PresenceLR(lr=o.prior, **cited),
+        prior=Prior(value=o.prior, **cited),
         territory={r: Territory(p=o.territory_p, **cited) for r in BASE_REGIONS},
         answers={}, qualities={}, patterns={}, raw={}, short_name=OTHER_SHORT,
         color=OTHER_COLOR)
@@ -428,8 +453,8 @@ def _load_cause(path: Path, cid: str, sources: dict[str, Source],
         if not isinstance(d.get(key), str) or not d[key].strip():
             raise KnowledgeError(f"{w}: {key} is required")
     prior_t = d.get("prior", {})
-    prior = PresenceLR(lr=_float(prior_t, "value", f"{w} [prior]", 0.001, 0.9),
-                       **_cited(prior_t, f"{w} [prior]", sources))
+    prior = Prior(value=_float(prior_t, "value", f"{w} [prior]", *bounds.p),
+                  **_cited(prior_t, f"{w} [prior]", sources))
     terr_t = d.get("territory", {})
     missing = [r for r in BASE_REGIONS if r not in terr_t]
     unknown = [r for r in terr_t if r not in BASE_REGIONS]

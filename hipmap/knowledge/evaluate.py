@@ -126,6 +126,7 @@ class Summary:
     safety_checked: int
     safety_failures: int
     by_origin: dict[str, tuple[int, float, float]]  # origin -> (n labelled, top1, top3)
+    hypotheses: int = len(CONTRACT_CAUSES)  # causes and `other` in the Brier score
 
 
 def summarise(results: list[Result]) -> Summary:
@@ -133,9 +134,12 @@ def summarise(results: list[Result]) -> Summary:
     n = len(labelled)
     brier = 0.0
     pairs: list[tuple[float, int]] = []
+    # every contract cause (one an older engine lacks scores 0) and every cause ranked (a
+    # knowledge base may add causes)
+    hypotheses = sorted(set(CONTRACT_CAUSES).union(*(dict(r.ranking) for r in labelled)))
     for r in labelled:
         scores = dict(r.ranking)
-        for c in CONTRACT_CAUSES:
+        for c in hypotheses:
             y = 1 if c == r.case.cause else 0
             s = scores.get(c, 0.0)
             brier += (s - y) ** 2
@@ -163,7 +167,8 @@ def summarise(results: list[Result]) -> Summary:
         top3=sum(r.top3 for r in labelled) / n if n else float("nan"),
         brier=brier / n if n else float("nan"), reliability=table,
         safety_checked=len(checked),
-        safety_failures=sum(1 for r in results if r.failures), by_origin=by_origin)
+        safety_failures=sum(1 for r in results if r.failures), by_origin=by_origin,
+        hypotheses=len(hypotheses))
 
 
 def report(results: list[Result], title: str = "hipmap evaluation") -> str:
@@ -176,7 +181,7 @@ def report(results: list[Result], title: str = "hipmap evaluation") -> str:
     for origin, (n, t1, t3) in s.by_origin.items():
         lines.append(f"| {origin} | {n} | {_pc(t1)} | {_pc(t3)} |")
     lines += ["", f"Calibration: multi-class Brier score {s.brier:.3f} (0 perfect, 2 worst; "
-              f"over {len(CONTRACT_CAUSES)} hypotheses incl. `other`).", "",
+              f"over {s.hypotheses} hypotheses incl. `other`).", "",
               "| score band | case×cause pairs | mean score | observed frequency |",
               "|---|---|---|---|"]
     for band, n, mean, obs in s.reliability:

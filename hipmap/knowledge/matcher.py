@@ -37,8 +37,8 @@ from hipmap.knowledge.texts import (
 #: Regions that count for "pain on both sides" (Suri 2010: bilateral buttock or LEG pain): the
 #: buttock, the thigh and the lower leg. Never the back, the groin, the outer hip, the knee or
 #: the foot (issue 7, finding 4).
-BILATERAL_REGIONS = frozenset(("buttock", "ischial", *REGION_GROUPS["thigh"], "anterior_leg",
-                               "medial_leg", "lateral_leg", "posterior_leg"))
+BILATERAL_REGIONS = frozenset(("buttock", "ischial", *REGION_GROUPS["thigh"],
+                               *(r for r in REGION_GROUPS["below_knee"] if r.endswith("_leg"))))
 #: Evidence shown: effects of at least 5 % (a factor 1.05), the strongest EVIDENCE_LIMIT per
 #: cause (a 500-stroke drawing paints every region: twenty region sentences say nothing).
 MIN_EFFECT = 0.05
@@ -172,8 +172,8 @@ def _tables(kb: KnowledgeBase) -> _Tables:
     causes = list(kb.causes.values())
     other = kb.other
     p_other = other.prior if other else 0.0
-    total = sum(c.prior.lr for c in causes)
-    prior = {c.id: c.prior.lr / total * (1 - p_other) for c in causes}
+    total = sum(c.prior.value for c in causes)
+    prior = {c.id: c.prior.value / total * (1 - p_other) for c in causes}
     terr = {c.id: {r: c.territory[r].p for r in BASE_REGIONS} for c in causes}
     if other is not None:
         prior[OTHER] = p_other

@@ -33,7 +33,7 @@ def causes_json(kb: KnowledgeBase | None = None) -> dict[str, Any]:
             "color": c.color, "plain_name": c.plain_name, "summary": c.summary,
             "plain_summary": c.plain_summary, "territory_summary": c.territory_summary,
             "self_care": c.self_care,
-            "prior": {**_cited(c.prior), "value": c.prior.lr},
+            "prior": {**_cited(c.prior), "value": c.prior.value},
             "territory": {r: {**_cited(t), "p": t.p} for r, t in c.territory.items()},
             "answers": answers,
             "qualities": {q: {**_cited(v), "lr": v.lr} for q, v in c.qualities.items()},
