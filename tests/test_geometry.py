@@ -83,24 +83,79 @@ def test_two_overlapping_strokes_do_not_double_count_and_intensity_is_the_highes
     assert b.intensity == 8
 
 
+def _stroke_in(view: str, rid: str, width: float, intensity: float) -> Stroke:
+    """A stroke along the middle of ``rid`` in ``view``."""
+    pts, _w = fitting_stroke(ATLAS.view(view).regions[rid].geom, width)
+    return Stroke(view, tuple(pts), width, intensity=intensity)
+
+
 def test_region_mark_covers_its_region_in_every_view_and_combines_by_max():
-    cov = coverage_of([RegionMark("right.lateral_thigh", intensity=4, coverage=0.5)], ATLAS)
-    assert cov.regions()["right.lateral_thigh"].coverage == 0.5
-    assert cov.regions()["right.lateral_thigh"].intensity == 4
+    """A region mark counts whatever view a stroke is in: the region's coverage and
+    intensity are the largest of the mark's and of any view's strokes."""
+    rid = "right.lateral_thigh"
+    mark = RegionMark(rid, intensity=4, coverage=0.3)
+    alone = coverage_of([mark], ATLAS).regions()[rid]
+    assert (alone.coverage, alone.intensity) == (0.3, 4)
+    for view in ("front", "back", "right_side"):  # the three views that show it
+        thin = _stroke_in(view, rid, 6, intensity=9)
+        frac = coverage_of([thin], ATLAS).regions()[rid].coverage
+        assert 0 < frac < 0.3
+        both = coverage_of([mark, thin], ATLAS).regions()[rid]
+        assert both.coverage == 0.3 and both.intensity == 9, view  # the mark's, the stroke's
+        wide = _stroke_in(view, rid, 60, intensity=2)
+        big = coverage_of([wide], ATLAS).regions()[rid].coverage
+        assert big > 0.3
+        both = coverage_of([mark, wide], ATLAS).regions()[rid]
+        assert both.coverage == pytest.approx(big) and both.intensity == 4, view
+
+
+@pytest.mark.parametrize("big_view, small_view", [("front", "right_side"),
+                                                   ("right_side", "front"),
+                                                   ("back", "front")])
+def test_an_id_seen_in_several_views_takes_the_largest_coverage_and_intensity(big_view,
+                                                                               small_view):
+    """The same skin painted in two views: the larger coverage and the higher intensity win,
+    whichever view is read first."""
+    rid = "right.lateral_thigh"
+    big = _stroke_in(big_view, rid, 50, intensity=3)
+    small = _stroke_in(small_view, rid, 6, intensity=8)
+    alone_big = coverage_of([big], ATLAS).regions()[rid].coverage
+    alone_small = coverage_of([small], ATLAS).regions()[rid].coverage
+    assert alone_big > 2 * alone_small
+    for marks in ([big, small], [small, big]):
+        both = coverage_of(marks, ATLAS).regions()[rid]
+        assert both.coverage == pytest.approx(alone_big)
+        assert both.intensity == 8
+
+
+def test_removing_a_stroke_keeps_the_highest_intensity_of_those_left():
+    area = ATLAS.view("front").regions["left.anterior_thigh"]
+    c = area.geom.representative_point()
+    cov = Coverage(ATLAS)
+    for key, intensity in (("low", 3), ("high", 8), ("mid", 5)):
+        cov.add(key, Stroke("front", ((c.x, c.y - 20), (c.x, c.y + 20)), 16,
+                            intensity=intensity))
+    assert cov.regions()["left.anterior_thigh"].intensity == 8
+    cov.remove("mid")
+    assert cov.regions()["left.anterior_thigh"].intensity == 8  # not the lowest left (3)
+    cov.remove("high")
+    assert cov.regions()["left.anterior_thigh"].intensity == 3
 
 
 def test_laterality_back_view_right_buttock_is_right():
-    """Back view: the patient's right is on the viewer's right."""
+    """Back view: the patient's right is on the viewer's right; front view: on the left."""
     va = ATLAS.view("back")
-    x = va.width * 0.62
-    rid = next(r for r in ("right.buttock",) if va.regions[r].geom.contains(
-        va.regions[r].geom.representative_point()))
-    p = va.regions[rid].geom.representative_point()
-    assert p.x > va.width / 2 and x > va.width / 2
-    assert va.region_at(p.x, p.y) == "right.buttock"
+    right = va.regions["right.buttock"].geom.representative_point()
+    left = va.regions["left.buttock"].geom.representative_point()
+    assert right.x > va.width / 2 > left.x
+    assert va.region_at(right.x, right.y) == "right.buttock"
+    assert va.region_at(left.x, left.y) == "left.buttock"
+    # the mirror image of the right buttock's point is the left buttock
+    assert va.region_at(va.width - right.x, right.y) == "left.buttock"
     front = ATLAS.view("front")
     q = front.regions["right.anterior_thigh"].geom.representative_point()
     assert q.x < front.width / 2
+    assert front.region_at(front.width - q.x, q.y) == "left.anterior_thigh"
 
 
 # ------------------------------------------------------------------ incremental
@@ -157,6 +212,7 @@ def test_incremental_coverage_equals_a_full_recompute(ops):
         reported |= changed
     full = coverage_of(list(marks.values()), ATLAS)
     got = {k: (round(v.coverage, 6), v.intensity) for k, v in inc.all().items()}
+    assert set(got) <= reported  # every id with paint was reported when it changed
     want = {k: (round(v.coverage, 6), v.intensity) for k, v in full.all().items()}
     assert got.keys() == want.keys()
     for k in got:

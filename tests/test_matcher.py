@@ -234,3 +234,45 @@ def test_an_empty_drawing_says_nothing_is_recorded_rather_than_giving_a_verdict(
     c = assess(doc(["right.groin"], {**NO_FLAGS, "age": 40}))
     assert "No red flag" in c.urgency_reasons[0]
     assert c.screening == "complete" and headline(c).startswith("Conservative self-care")
+
+
+# ------------------------------------------------------------------ boundaries (issue 8)
+
+def test_a_band_holds_its_lower_edge_and_not_its_upper_edge():
+    """'from 50 below 60': 50 is in, 60 is the next band's (never both, never neither)."""
+    from hipmap.knowledge.base import Band, NumberLR
+
+    band = Band(50, 60, 2.0)
+    assert band.contains(50) and band.contains(59.99)
+    assert not band.contains(60) and not band.contains(49.99)
+    assert Band(None, 50, 0.5).contains(-1) and not Band(None, 50, 0.5).contains(50)
+    assert Band(60, None, 3.0).contains(60) and Band(60, None, 3.0).contains(130)
+    spec = NumberLR("estimate", ("seed",), "", (Band(None, 50, 0.5), band, Band(60, None, 3.0)))
+    assert spec.lr(50) == (2.0, band)
+    assert spec.lr(60)[0] == 3.0 and spec.lr(49.5)[0] == 0.5
+    assert band.describe() == "50 to under 60"
+
+
+def test_every_age_band_of_the_knowledge_base_meets_the_next_one():
+    """A value on a band edge is counted once: in the band that starts there."""
+    for c in KB.causes.values():
+        for aid, spec in c.answers.items():
+            if not hasattr(spec, "bands"):
+                continue
+            for lo, hi in zip(spec.bands, spec.bands[1:], strict=False):
+                if lo.hi is None or hi.lo is None:
+                    continue
+                edge = lo.hi
+                assert spec.lr(edge)[1] is hi, (c.id, aid, edge)
+
+
+def test_a_region_counts_as_painted_from_the_threshold_up():
+    from hipmap.knowledge.matcher import features_from
+
+    t = KB.painted_threshold
+    d = Document([])
+    assert features_from({"right.groin": (t, 5)}, d, KB).painted == {"groin"}
+    assert features_from({"right.groin": (t * 0.99, 5)}, d, KB).painted == frozenset()
+    assert features_from({"right.groin": (1.0, 0)}, d, KB).painted == frozenset()  # no pain
+    f = features_from({"right.groin": (0.5, 5), "left.groin": (0.5, 5)}, d, KB)
+    assert f.sides["groin"] == {"right", "left"}

@@ -194,6 +194,13 @@ def test_both_legs_ask_the_cauda_equina_questions_first():
     # is not pulled ahead of them by a bilateral screen
     one = assess(doc([f"{R}.groin", f"{R}.anterior_thigh"], {"age": 30}))
     assert "sexual_dysfunction" not in one.unscreened
+    # the same thigh regions: one leg does not bring the bilateral (cauda equina) screen,
+    # both legs do, and put its questions ahead of leg weakness
+    thigh = assess(doc([f"{R}.lateral_thigh", f"{R}.anterior_thigh"], {"age": 30}))
+    assert "sexual_dysfunction" not in thigh.unscreened
+    both = assess(doc([f"{R}.lateral_thigh", f"{L}.lateral_thigh"], {"age": 30}))
+    assert list(both.unscreened[:4]) == ["bowel_bladder", "saddle_numbness",
+                                         "sexual_dysfunction", "leg_weakness"]
 
 
 def test_an_older_adult_with_groin_pain_is_asked_about_a_fall_and_weight_bearing_first():
