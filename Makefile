@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 BUILD_VENV ?= .venv-build
+CORE_VENV  ?= .venv-core
+CORE_STAMP := $(CORE_VENV)/.installed
 
-.PHONY: run test lint bench eval assess bundle bench-package clean pot po mo pseudo
+.PHONY: run test test-core mutation lint bench eval assess bundle bench-package clean pot po mo pseudo
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +25,28 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+## The Qt-free tests in a venv WITHOUT PySide6 and pyqtgraph: hipmap installed with --no-deps
+## plus its non-Qt dependencies (tools/core_requirements.py); tests that need Qt are marked gui.
+$(CORE_STAMP): pyproject.toml tools/core_requirements.py
+	test -x $(CORE_VENV)/bin/python || $(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CORE_VENV)/bin/python tools/core_requirements.py > $(CORE_VENV)/requirements.txt
+	$(CORE_VENV)/bin/python -m pip install --quiet -r $(CORE_VENV)/requirements.txt
+	$(CORE_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(CORE_STAMP)
+
+test-core: $(CORE_STAMP)
+	$(CORE_VENV)/bin/python tools/core_requirements.py --check-no-qt
+	$(CORE_VENV)/bin/python -m pytest -m "not gui" --ignore=tests/gui -p no:cacheprovider
+
+## Mutation testing of the Qt-free core (mutmut; README "Mutation testing"). Slow: its own
+## target, never part of make test. Survivors: .venv/bin/mutmut results / mutmut show NAME.
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(or $(JOBS),2) > /dev/null || true
+	$(BIN)/python tools/mutation_score.py
 
 ## Accuracy, calibration and safety over the labelled cases (tests/cases/literature + seed).
 eval: $(STAMP)
@@ -61,4 +85,4 @@ bench-package: bundle
 	$(BUILD_VENV)/bin/python benchmarks/bench_package.py
 
 clean:
-	rm -rf $(VENV) $(BUILD_VENV) build dist *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(BUILD_VENV) $(CORE_VENV) mutants build dist *.egg-info .pytest_cache .ruff_cache

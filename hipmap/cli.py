@@ -270,7 +270,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     _check_pixels(args.view, args.scale)
     out = check_target(args.output, inputs=[args.file])
     _offscreen_unless_display()
-    from hipmap.ui.render import render_document_png
+    try:
+        from hipmap.ui.render import render_document_png
+    except ImportError as exc:
+        return _no_qt("render", exc)
 
     render_document_png(doc, str(out), views=[args.view] if args.view else None,
                         scale=args.scale)
@@ -303,7 +306,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     doc = _read_document(args.file)
     out = check_target(args.output, inputs=[args.file])
     _offscreen_unless_display()
-    from hipmap.ui.report import report_pdf_bytes
+    try:
+        from hipmap.ui.report import report_pdf_bytes
+    except ImportError as exc:
+        return _no_qt("report", exc)
 
     write_bytes(out, report_pdf_bytes(doc), verify=verify_pdf)
     return EXIT_OK
@@ -326,6 +332,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _no_qt(command: str, exc: ImportError) -> int:
+    """A command that draws, in an installation without its Qt part: one line, exit 1."""
+    _err(f"hipmap {command}: this installation has no desktop part to draw with ({exc}); "
+         "the other commands work without it")
+    return EXIT_FAIL
 
 
 def _offscreen_unless_display() -> None:

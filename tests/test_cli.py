@@ -39,7 +39,8 @@ def test_assess_json_follows_the_contract():
 
 def test_assess_text_is_readable_and_reads_stdin():
     r = run("assess", "-", stdin=EXAMPLE.read_bytes())
-    assert r.returncode == 0
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == b""
     out = r.stdout.decode()
     assert "URGENCY" in out and "Lumbosacral radiculopathy" in out
     assert "RIGHT back of the thigh" in out
@@ -79,7 +80,7 @@ def test_missing_file_exits_2(tmp_path):
 
 def test_regions_geojson_has_a_feature_per_region_and_dermatome_per_view():
     r = run("regions", "--format", "geojson")
-    assert r.returncode == 0
+    assert r.returncode == 0, r.stderr
     fc = json.loads(r.stdout)
     assert fc["type"] == "FeatureCollection"
     kinds = {f["properties"]["kind"] for f in fc["features"]}
@@ -87,16 +88,19 @@ def test_regions_geojson_has_a_feature_per_region_and_dermatome_per_view():
     ids = {(f["properties"]["view"], f["properties"]["id"]) for f in fc["features"]}
     assert ("back", "right.buttock") in ids and ("front", "left.groin") in ids
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in fc["features"])
-    one = json.loads(run("regions", "--view", "back", "--format", "geojson").stdout)
-    assert {f["properties"]["view"] for f in one["features"]} == {"back"}
-    plain = json.loads(run("regions").stdout)
-    assert set(plain["views"]) == {"front", "back", "right_side", "left_side"}
+    r = run("regions", "--view", "back", "--format", "geojson")
+    assert r.returncode == 0, r.stderr
+    assert {f["properties"]["view"] for f in json.loads(r.stdout)["features"]} == {"back"}
+    r = run("regions")
+    assert r.returncode == 0, r.stderr
+    assert set(json.loads(r.stdout)["views"]) == {"front", "back", "right_side", "left_side"}
 
 
 def test_causes_lists_every_cause_with_sources():
     from hipmap.core.ids import KB_CAUSES
 
     r = run("causes", "--format", "json")
+    assert r.returncode == 0, r.stderr
     kb = json.loads(r.stdout)
     assert [c["id"] for c in kb["causes"]] == list(KB_CAUSES)
     assert kb["other"]["prior"] > 0 and all(s in kb["sources"] for s in kb["other"]["source"])
@@ -105,9 +109,12 @@ def test_causes_lists_every_cause_with_sources():
         assert c["short_name"] and c["color"].startswith("#")
         for t in c["territory"].values():
             assert t["source"] and all(s in kb["sources"] for s in t["source"])
-    assert "UNVERIFIED" in run("causes").stdout.decode()
+    r = run("causes")
+    assert r.returncode == 0, r.stderr
+    assert "UNVERIFIED" in r.stdout.decode()
 
 
+@pytest.mark.gui
 def test_render_draws_a_png(tmp_path):
     out = tmp_path / "out.png"
     r = run("render", EXAMPLE, "-o", out)
@@ -121,6 +128,7 @@ def test_render_draws_a_png(tmp_path):
     assert big.width() > 3 * small.width() * 0.8 and big.height() == small.height()
 
 
+@pytest.mark.gui
 def test_render_paints_the_stroke_where_it_was_drawn(tmp_path):
     """The painted pixel colour appears at the stroke's place in the back view."""
     from PySide6.QtGui import QColor, QImage
@@ -146,16 +154,56 @@ def test_render_to_a_missing_folder_is_a_clean_error(tmp_path):
     assert r.returncode == 2 and "does not exist" in r.stderr.decode()
 
 
-def test_main_returns_exit_codes_in_process(capsys):
+def test_main_returns_exit_codes_in_process(capsys, tmp_path):
     assert main(["assess", str(EXAMPLE), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == "hipmap.assessment/1"
+    assert main(["assess", str(EXAMPLE)]) == 0
+    assert "URGENCY" in capsys.readouterr().out
+    assert main(["causes", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["causes"]
+    assert main(["regions", "--view", "front"]) == 0
+    assert set(json.loads(capsys.readouterr().out)["views"]) == {"front"}
+    out = tmp_path / "b.json"
+    assert main(["export", str(EXAMPLE), "--fhir", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["resourceType"] == "Bundle"
+    assert main(["assess", str(tmp_path / "missing.json")]) == 2
+    assert main(["export", str(EXAMPLE)]) == 2  # --fhir is required
+    assert main(["assess", str(EXAMPLE), "--format", "yaml"]) == 2
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", ["render", "report"])
+def test_drawing_without_the_qt_part_is_one_line_and_exit_1(command, capsys, monkeypatch,
+                                                             tmp_path):
+    """hipmap installed without PySide6 (make test-core): render and report say so."""
+    monkeypatch.setitem(sys.modules, f"hipmap.ui.{command}", None)  # import fails
+    out = tmp_path / "x.out"
+    assert main([command, str(EXAMPLE), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"hipmap {command}: this installation has no desktop" in err
+    assert not out.exists()
+
+
+def test_an_internal_error_is_exit_1_in_one_line(capsys, monkeypatch):
+    import hipmap.knowledge.assessment as assessment
+
+    def broken(*_a, **_k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(assessment, "assess", broken)
+    monkeypatch.delenv("HIPMAP_DEBUG", raising=False)
+    assert main(["assess", str(EXAMPLE)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: boom" in err
 
 
 def test_the_core_commands_never_import_qt():
     code = ("import sys; from hipmap.cli import main; "
-            f"main(['assess', {str(EXAMPLE)!r}, '--format', 'json']); "
-            "main(['regions']); main(['causes']); "
-            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]; "
-            "print('QT', bad, file=sys.stderr)")
+            f"codes = [main(['assess', {str(EXAMPLE)!r}, '--format', 'json']), "
+            f"main(['assess', {str(EXAMPLE)!r}]), main(['regions']), main(['causes']), "
+            f"main(['export', {str(EXAMPLE)!r}, '--fhir'])]; "
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', "
+            "'shiboken6', 'hipmap.ui'))]; "
+            "print('CODES', codes, 'QT', bad, file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
-    assert b"QT []" in r.stderr, r.stderr[-500:]
+    assert b"CODES [0, 0, 0, 0, 0] QT []" in r.stderr, r.stderr[-500:]

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from hipmap.core.document import load, loads
 from hipmap.report.fhir import SITES, export_bundle
 
@@ -21,6 +23,7 @@ def run(*args):
                           capture_output=True, env=env, timeout=180)
 
 
+@pytest.mark.gui
 def test_report_writes_a_multi_page_pdf(tmp_path):
     out = tmp_path / "report.pdf"
     r = run("report", EX / "red_flag_cauda_equina.hipmap.json", "-o", out)
@@ -31,6 +34,7 @@ def test_report_writes_a_multi_page_pdf(tmp_path):
     assert b"/Image" in data  # the diagram is embedded
 
 
+@pytest.mark.gui
 def test_report_html_puts_red_flags_before_the_ranking():
     from hipmap.knowledge.assessment import assess
     from hipmap.ui.report import report_html

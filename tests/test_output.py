@@ -28,6 +28,11 @@ WRITERS = {
 }
 
 
+#: the same, each writer that draws with Qt marked ``gui`` (make test-core runs without Qt)
+DRAWING_WRITERS = [pytest.param(c, marks=pytest.mark.gui) if c in ("render", "report") else c
+                   for c in WRITERS]
+
+
 def cli(command: str, inp: Path | str, out: Path | str, capsys) -> tuple[int, str]:
     args = [a.format(**{"in": inp, "out": out}) for a in WRITERS[command][0]]
     code = main(args)
@@ -155,7 +160,7 @@ def _fill(where: Path) -> None:
     (where / "filler").write_bytes(b"\0" * (st.f_bavail * st.f_frsize - 16 * 1024))
 
 
-@pytest.mark.parametrize("command", WRITERS)
+@pytest.mark.parametrize("command", DRAWING_WRITERS)
 def test_a_full_disk_is_exit_2_leaves_the_old_file_and_nothing_partial(command, drawing,
                                                                        small_disk, capsys):
     """Finding 4 and 7: on a full disk report left a truncated PDF, render a partial PNG."""
@@ -199,7 +204,7 @@ class _FullDiskFile:
         self._fh.close()
 
 
-@pytest.mark.parametrize("command", WRITERS)
+@pytest.mark.parametrize("command", DRAWING_WRITERS)
 def test_enospc_at_the_write_call_keeps_the_old_file(command, drawing, tmp_path, capsys,
                                                      monkeypatch):
     """The same guarantee where a tmpfs cannot be mounted: ENOSPC from the write call."""
@@ -241,6 +246,7 @@ def test_content_that_fails_its_check_is_never_written(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 
 
+@pytest.mark.gui
 def test_verifiers_catch_truncated_files():
     from PySide6.QtGui import QColor, QImage
 

@@ -320,6 +320,7 @@ def _wheel_icu() -> Path | None:
     return found[0] if found else None
 
 
+@pytest.mark.gui
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ICU ships in Linux wheels")
 def test_the_smaller_icu_library_opens_for_english_and_spanish(tmp_path):
     wheel = _wheel_icu()

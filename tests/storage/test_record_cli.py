@@ -235,13 +235,14 @@ def test_the_record_commands_run_as_processes(db_url, tmp_path):
 
 def test_assess_never_loads_the_database_layer():
     code = ("import sys; from hipmap.cli import main; "
-            f"main(['assess', {str(EXAMPLES / 'sciatica.hipmap.json')!r}, '--format', 'json']);"
-            " bad = [m for m in sys.modules if m.split('.')[0] in "
+            f"rc = main(['assess', {str(EXAMPLES / 'sciatica.hipmap.json')!r}, "
+            "'--format', 'json']); "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
             "('sqlalchemy', 'alembic', 'psycopg') or m.startswith('hipmap.storage')]; "
-            "print('DB', bad, file=sys.stderr)")
+            "print('RC', rc, 'DB', bad, file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        timeout=120)
-    assert "DB []" in r.stderr, r.stderr[-500:]
+    assert "RC 0 DB []" in r.stderr, r.stderr[-500:]
 
 
 def test_db_check_finds_a_damaged_record(hm, tmp_path, db_url, backend):

@@ -147,7 +147,7 @@ def test_backup_on_sqlite_restores_on_postgresql_identical_and_back(tmp_path, pg
 def test_a_damaged_backup_restores_nothing(tmp_path, db_url, capsys):
     with open_store(db_url) as s:
         s.add_visit(json.dumps(drawing()))
-    main(["db", "backup", "-o", str(tmp_path / "ok.bak"), "--db", db_url])
+    assert main(["db", "backup", "-o", str(tmp_path / "ok.bak"), "--db", db_url]) == 0
     data = gzip.decompress((tmp_path / "ok.bak").read_bytes()).decode().splitlines()
     (tmp_path / "cut.bak").write_text("\n".join(data[:-1]) + "\n")  # no end line
     (tmp_path / "trunc.bak").write_bytes((tmp_path / "ok.bak").read_bytes()[:-20])
