@@ -36,10 +36,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "Paint where it hurts from hip to knee. Without a command, opens the desktop app. "
         "hipmap supports a clinician's judgement; it does not diagnose."))
     p.add_argument("--version", action="store_true", help="print the version and exit")
-    p.add_argument("--kiosk", action="store_true", help="open the patient kiosk (full screen)")
+    p.add_argument("--kiosk", action="store_true",
+                   help="opens the patient kiosk (this version has no guided kiosk yet: it "
+                        "opens the clinician window full screen)")
     p.add_argument("--db", metavar="URL", default=os.environ.get("HIPMAP_DB"),
-                   help="database URL (SQLAlchemy), default: the embedded database; "
-                        "env HIPMAP_DB does the same")
+                   help="the clinic record's database (an SQLAlchemy URL) for the record "
+                        "commands (db, visits, history, inbox, export --patient); default: "
+                        "env HIPMAP_DB, else the embedded database. The desktop window "
+                        "does not read or write the record yet")
     p.add_argument("--self-test", action="store_true",
                    help="start the app offscreen, paint a stroke, check the assessment, exit")
     p.add_argument("--lang", metavar="LANG", default=None, help=LANG_HELP)

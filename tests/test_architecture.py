@@ -1,4 +1,4 @@
-"""The architecture rule (design.md): the core never imports Qt; the UI sits on top."""
+"""The architecture rule (docs/architecture.md): the core never imports Qt; the UI sits on top."""
 
 import shutil
 import subprocess

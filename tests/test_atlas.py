@@ -224,11 +224,17 @@ def test_committed_svg_is_generated_from_the_atlas(name):
 
 @pytest.mark.parametrize("name", VIEWS)
 def test_svg_is_tiny_compatible(name):
+    from hipmap.report.palette import DERMATOMES
+
     for show in (False, True):
-        svg = atlas_to_svg(atlas(), name, show_regions=show)
+        svg = atlas_to_svg(atlas(), name, show_regions=show,
+                           dermatome_colours=DERMATOMES if show else None)
         for banned in ("<style", "style=", "filter", "<mask", "clipPath", "<image", "<use"):
             assert banned not in svg, banned
         assert 'baseProfile="tiny"' in svg
+        # the review layer uses the app's one dermatome palette
+        used = {c for c in DERMATOMES.values() if f'fill="{c}"' in svg}
+        assert bool(used) == show and ('id="dermatomes"' in svg) == show
 
 
 @pytest.mark.parametrize("name", VIEWS)

@@ -207,3 +207,24 @@ def test_the_core_commands_never_import_qt():
             "print('CODES', codes, 'QT', bad, file=sys.stderr)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert b"CODES [0, 0, 0, 0, 0] QT []" in r.stderr, r.stderr[-500:]
+
+
+def test_the_help_says_what_db_and_kiosk_do_today(capsys):
+    """--db names the commands that use the record, and each of them takes --db; --kiosk
+    says that this version opens the clinician window (the kiosk comes later)."""
+    import re
+
+    from hipmap.cli import build_parser
+
+    text = " ".join(build_parser().format_help().split())
+    kiosk = re.search(r"--kiosk (.+?) --db", text).group(1)
+    assert "opens the patient kiosk" in kiosk and "clinician window full screen" in kiosk
+    db = re.search(r"--db URL (.+?) --self-test", text).group(1)
+    named = re.search(r"record commands \(([^)]*)\)", db).group(1)
+    commands = [c.strip().split()[0] for c in named.split(",")]
+    assert commands == ["db", "visits", "history", "inbox", "export"]
+    for args in (["db", "check"], ["visits", "list"], ["history", "P-1"], ["inbox"],
+                 ["export", "--fhir", "--patient", "P-1"]):
+        argv = [*args, "--db", "sqlite:///x.db"]
+        parsed = build_parser(argv).parse_args(argv)
+        assert parsed.db == "sqlite:///x.db", args

@@ -189,7 +189,7 @@ def test_every_number_cites_a_known_source_and_states_its_basis():
 
 def test_unverified_sources_are_marked_and_their_figures_say_so():
     unverified = set(KB.unverified_sources())
-    assert unverified  # clinical-facts.md lists several
+    assert unverified  # sources.toml marks several UNVERIFIED
     for c in KB.causes.values():
         for it in [*c.territory.values(), *c.answers.values()]:
             if set(it.source) <= unverified:

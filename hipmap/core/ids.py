@@ -1,4 +1,4 @@
-"""Every public id of the contract (shared/contract.md), in one place.
+"""Every public id of the contract (docs/contract.md), in one place.
 
 Ids are never renamed or reused; new ones may be added.
 """
@@ -217,8 +217,9 @@ ANSWER_GROUPS: Final[dict[str, str]] = {
 
 RED_FLAG_ANSWERS: Final = tuple(a for a, (_, g, _) in ANSWERS.items() if g == "red_flags")
 
-#: Red-flag-group answers that cause files may also weigh (SAFETY-SHARED.md); every other
-#: red-flag answer acts only through the rules of red_flags.toml.
+#: Red-flag-group answers that cause files may also weigh, because they also describe a
+#: cause's typical picture (weakness in radiculopathy, a rise in training in a strain, ...);
+#: every other red-flag answer acts only through the rules of red_flags.toml.
 WEIGHABLE_RED_FLAG_ANSWERS: Final = (
     "leg_weakness", "training_increase", "night_pain", "can_bear_weight")
 

@@ -9,7 +9,7 @@ always gives the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from xml.sax.saxutils import escape
 
 from shapely.geometry import shape
@@ -44,17 +44,6 @@ SHORT: dict[str, str] = {
     "posterior_leg": "calf",
     "dorsal_foot": "dors ft",
     "plantar_foot": "plant ft",
-}
-
-#: dermatome overlay colours (debug / review only)
-DERMATOME_COLOURS: dict[str, str] = {
-    "L1": "#e6194b",
-    "L2": "#f58231",
-    "L3": "#ffe119",
-    "L4": "#3cb44b",
-    "L5": "#4363d8",
-    "S1": "#911eb4",
-    "S2": "#f032e6",
 }
 
 
@@ -97,13 +86,15 @@ def _text(x: float, y: float, size: float, text: str, *, bold: bool, fill: str) 
 
 
 def atlas_to_svg(
-    atlas: dict, view: str, *, show_regions: bool = False, show_dermatomes: bool = False
+    atlas: dict, view: str, *, show_regions: bool = False,
+    dermatome_colours: Mapping[str, str] | None = None,
 ) -> str:
     """The artwork of one view of ``atlas`` as an SVG 1.2 Tiny document.
 
     Draws the body silhouette (skin fill, dark outline), the anatomical landmarks as thin light
     lines and the labels. ``show_regions`` overlays each region's outline and short name, and
-    ``show_dermatomes`` the dermatome layer; both are meant for reviewing the atlas.
+    ``dermatome_colours`` (root -> colour: hipmap.report.palette.DERMATOMES) the dermatome
+    layer; both are meant for reviewing the atlas.
     """
     v = atlas["views"][view]
     w, h = v["width"], v["height"]
@@ -116,10 +107,10 @@ def atlas_to_svg(
         f'stroke="none"/>',
         "</g>",
     ]
-    if show_dermatomes:
+    if dermatome_colours:
         out.append('<g id="dermatomes">')
         for did in sorted(v.get("dermatomes", {})):
-            colour = DERMATOME_COLOURS.get(did.split(".")[-1], "#888888")
+            colour = dermatome_colours.get(did.split(".")[-1], "#888888")
             out.append(
                 f'<path d="{geometry_path_data(v["dermatomes"][did])}" fill="{colour}" '
                 f'fill-opacity="0.45" fill-rule="evenodd" stroke="{colour}" stroke-width="0.8"/>'
@@ -152,7 +143,7 @@ def atlas_to_svg(
             label = f"{side[0].upper()} {SHORT.get(base, base)}"
             out.append(_text(p.x, p.y + 3, 9, label, bold=False, fill=REGION_LINE))
         out.append("</g>")
-    if show_dermatomes:
+    if dermatome_colours:
         out.append('<g id="dermatome-labels">')
         for did in sorted(v.get("dermatomes", {})):
             side, _, root = did.partition(".")

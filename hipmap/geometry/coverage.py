@@ -24,7 +24,8 @@ from hipmap.core.document import Document, Mark, RegionMark, Stroke
 from hipmap.geometry.atlas import Atlas, load_atlas
 
 #: Above this many points (after simplifying) a self-crossing path is buffered in chunks:
-#: GEOS can take 50-150 ms on one jittery scribble, chunks take a few ms (design.md).
+#: GEOS can take 50-150 ms on one jittery scribble, chunks take a few ms (tests/test_geometry.py
+#: holds such a scribble).
 CHUNK_GUARD = 64
 CHUNK = 32
 QUAD_SEGS = 6

@@ -12,6 +12,8 @@ import math
 import re
 from typing import TYPE_CHECKING
 
+from hipmap.core.ids import OTHER
+
 if TYPE_CHECKING:
     from hipmap.knowledge.base import Cause, KnowledgeBase
 
@@ -190,14 +192,20 @@ def short_name(cause: Cause | None) -> str:
 
 
 def cause_name(kb: KnowledgeBase, cause_id: str) -> str:
-    """The full name of a cause id (``other`` included), as app, CLI and PDF show it."""
+    """The full name of a cause id (``other`` included), as app, CLI and PDF show it; an id
+    this knowledge base does not know (a record written with another one) as it is."""
     c = kb.causes.get(cause_id)
-    return OTHER_NAME if c is None else c.name
+    if c is None:
+        return OTHER_NAME if cause_id == OTHER else cause_id
+    return c.name
 
 
 def cause_short(kb: KnowledgeBase, cause_id: str) -> str:
     """The short name of a cause id (``other`` included): the chart label everywhere."""
-    return short_name(kb.causes.get(cause_id))
+    c = kb.causes.get(cause_id)
+    if c is None and cause_id != OTHER:
+        return cause_id
+    return short_name(c)
 
 
 def cause_color(kb: KnowledgeBase, cause_id: str) -> str:
@@ -227,13 +235,13 @@ def sentence(text: str) -> str:
 def region_name(region: str, *, full: bool = False) -> str:
     """The plain name of a region, from a base id (``ischial``) or a sided id
     (``right.ischial``): 'sitting bone'; with ``full``, 'sitting bone (lower inner buttock)'.
-    An unknown id is returned as it is (a record written by a newer hipmap)."""
+    An unknown base id is returned as it is (a record written by a newer hipmap)."""
     from hipmap.core.ids import BASE_REGIONS
 
     base = region.rpartition(".")[2]
     name = BASE_REGIONS.get(base)
     if name is None:
-        return region
+        return base
     return name if full else name.split(" (")[0]
 
 

@@ -1,6 +1,6 @@
 """FHIR R4 export of a drawing and its assessment (``hipmap export FILE --fhir``).
 
-There is no FHIR resource for a pain drawing (clinical-facts.md §4), so the Bundle combines:
+FHIR R4 has no resource for a pain drawing, so the Bundle combines:
 
 * a ``Patient`` (always: every Observation, BodyStructure, RiskAssessment and Flag needs a
   subject; without a patient id it has no identifier);

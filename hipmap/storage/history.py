@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from hipmap.core.ids import BASE_REGIONS, REGION_GROUPS, SIDES
+from hipmap.core.ids import REGION_GROUPS, SIDES
 
 if TYPE_CHECKING:
     from hipmap.storage.store import Store
@@ -110,19 +110,14 @@ def history(store: Store, patient: Any) -> dict[str, Any]:
     return {"format": FORMAT, "patient": pid, "visits": entries}
 
 
-def region_label(rid: str) -> str:
-    side, _, base = rid.partition(".")
-    return f"{side.upper()} {BASE_REGIONS.get(base, base)}"
-
-
 def history_text(h: dict[str, Any]) -> str:
     from hipmap.knowledge.base import load_knowledge
+    from hipmap.knowledge.texts import cause_name, coverage_text, percent_text, region_label
 
     kb = load_knowledge()
 
     def cause(c: str) -> str:
-        info = kb.causes.get(c)
-        return info.name if info else c
+        return cause_name(kb, c)
 
     visits = h["visits"]
     lines = [f"Patient {h['patient']}: {len(visits)} visit{'s' if len(visits) != 1 else ''}, "
@@ -134,7 +129,7 @@ def history_text(h: dict[str, Any]) -> str:
         if e["red_flags"]:
             lines.append(f"  RED FLAGS: {', '.join(e['red_flags'])}")
         if e["regions"]:
-            regs = ", ".join(f"{region_label(r['id'])} {round(100 * (r['coverage'] or 0))}% "
+            regs = ", ".join(f"{region_label(r['id'])} {coverage_text(r['coverage'] or 0)} "
                              f"({_n(r['intensity'] or 0)}/10)" for r in e["regions"])
             lines.append(f"  Painted: {regs}")
         else:
@@ -144,7 +139,7 @@ def history_text(h: dict[str, Any]) -> str:
             for g, v in e["groups"].items()))
         if e["top_causes"]:
             lines.append("  Leading causes: " + ", ".join(
-                f"{cause(c['cause'])} {round(100 * (c['score'] or 0))}%"
+                f"{cause(c['cause'])} {percent_text(c['score'] or 0)}"
                 for c in e["top_causes"]))
         ch = e["changes"]
         if ch is not None:

@@ -40,12 +40,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from hipmap.core.ids import URGENCIES as _URGENCIES
+
 #: The newest migration (``migrations/versions``). Knowing it without importing Alembic
 #: keeps every record command's start-up short; a test checks it against the scripts.
 HEAD = "0001"
 
+#: where a visit came from; the urgencies a visit's summary may hold (the contract's)
 SOURCES = ("clinician", "kiosk")
-URGENCIES = ("self_care", "see_clinician", "urgent", "emergency")
+URGENCIES = _URGENCIES
+
+
+def _one_of(values: tuple[str, ...]) -> str:
+    """SQL for a list of allowed texts: "('a', 'b')"."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -122,11 +131,10 @@ visits = Table(
     Column("checkin_code", String(32)),
     Column("checkin_birth_date", String(10)),
     Column("checkin_initials", String(8)),
-    CheckConstraint("source IN ('clinician', 'kiosk')", name="source"),
+    CheckConstraint(f"source IN {_one_of(SOURCES)}", name="source"),
     CheckConstraint("version >= 1", name="version"),
     CheckConstraint("source = 'kiosk' OR patient_id IS NOT NULL", name="patient"),
-    CheckConstraint("urgency IS NULL OR urgency IN "
-                    "('self_care', 'see_clinician', 'urgent', 'emergency')", name="urgency"),
+    CheckConstraint(f"urgency IS NULL OR urgency IN {_one_of(URGENCIES)}", name="urgency"),
     ForeignKeyConstraint(["id", "version"], ["revisions.visit_id", "revisions.version"],
                          name="fk_visits_current_revision", deferrable=True,
                          initially="DEFERRED", use_alter=True),

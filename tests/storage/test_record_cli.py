@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -104,6 +105,9 @@ def test_history_shows_the_course_and_what_changed(hm, tmp_path):
     assert code == 0
     assert "RIGHT calf" in out and "new: RIGHT calf" in out
     assert "resolved: RIGHT buttock" in out and "RIGHT back of the thigh 6 -> 3" in out
+    # the same wording as every other surface: causes by name with '37 %' (never 100 %)
+    assert re.search(r"Leading causes: [A-Z][^,]+ (\d+|< 1|> 99) %", out), out
+    assert "100 %" not in out and " 0 %" not in out
     code, _, err = hm("history", "P-NOBODY")
     assert code == 2 and "no patient P-NOBODY" in err and err.count("\n") == 1
 
