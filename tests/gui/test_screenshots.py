@@ -95,17 +95,33 @@ def test_screenshot_selected_cause_territory(make_window, size):
 
 
 def test_screenshot_zoomed_keeps_sides_visible(make_window):
-    win = make_window()
-    _radicular(win)
-    va = win.atlas.view("back")
-    x, y = va.regions["right.posterior_knee"].geom.representative_point().coords[0]
-    win.canvas.zoom_by(4.0)
+    """Zoomed in on the back of the right knee, the atlas' RIGHT/LEFT go off screen: the
+    canvas pins the patient's RIGHT and LEFT itself, inside the view, each on its own side
+    (the back view: the patient's right is the viewer's right), and they are drawn."""
     from PySide6.QtCore import QPointF
 
-    win.canvas.centerOn(win.canvas.groups["back"].mapToScene(QPointF(x, y)))
-    save_screenshot(win, "zoomed_1280")
-    # the atlas labels are off screen at this zoom, so the canvas pins its own
+    win = make_window()
+    _radicular(win)
+    canvas = win.canvas
+    va = win.atlas.view("back")
+    x, y = va.regions["right.posterior_knee"].geom.representative_point().coords[0]
+    canvas.zoom_by(4.0)
+    canvas.centerOn(canvas.groups["back"].mapToScene(QPointF(x, y)))
+    img = QImage(str(save_screenshot(win, "zoomed_1280")))
+    vp = canvas.viewport().rect()
     labels = [lab for lab in va.labels if lab["text"] in ("RIGHT", "LEFT")]
-    off = [not win.canvas.viewport().rect().contains(
-        win.canvas.viewport_point("back", float(lab["x"]), float(lab["y"]))) for lab in labels]
-    assert any(off)
+    assert not all(vp.contains(canvas.viewport_point("back", float(lab["x"]),
+                                                     float(lab["y"]))) for lab in labels)
+    pins = {text: box for text, box in canvas.pinned}
+    assert {"patient's RIGHT", "patient's LEFT"} <= set(pins)
+    right, left = pins["patient's RIGHT"], pins["patient's LEFT"]
+    for box in (right, left):
+        assert vp.contains(box.toRect())
+    assert left.right() < vp.center().x() < right.left()  # back view: not mirrored
+    # and they are on the picture: dark boxes with the words in white
+    origin = canvas.viewport().mapTo(win, canvas.viewport().rect().topLeft())
+    for box in (right, left):
+        sub = img.copy(box.toRect().translated(origin))
+        # navy at 88 % over the diagram
+        assert _count(sub, QColor("#1d3557"), tol=90, step=1) > 0.4 * sub.width() * sub.height()
+        assert _count(sub, QColor("#ffffff"), tol=90, step=1) > 20
