@@ -1,23 +1,12 @@
 """Why a cause is ranked where it is: the evidence view (the HTML comes from the one report
-builder, :func:`hipmap.report.evidence.evidence_html`) and a cause's territory weights."""
+builder, :func:`hipmap.report.evidence.evidence_html`)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from hipmap.core.ids import OTHER, SIDES
 from hipmap.i18n import _
-from hipmap.knowledge.base import KnowledgeBase
 from hipmap.report.evidence import evidence_html
-
-
-def territory_weights(kb: KnowledgeBase, cause: str) -> dict[str, float]:
-    """A cause's referral territory, P(region painted | cause), on both sides' region ids.
-    ``other`` has none to show."""
-    if cause == OTHER or cause not in kb.causes:
-        return {}
-    return {f"{side}.{base}": t.p for base, t in kb.causes[cause].territory.items()
-            for side in SIDES}
 
 
 class EvidenceView(QTextBrowser):
@@ -37,4 +26,4 @@ class EvidenceView(QTextBrowser):
             self.clear()
 
 
-__all__ = ["EvidenceView", "evidence_html", "territory_weights"]
+__all__ = ["EvidenceView", "evidence_html"]

@@ -29,7 +29,7 @@ from hipmap.knowledge.base import KnowledgeBase
 from hipmap.knowledge.texts import cause_name, cause_short, percent_text
 from hipmap.report import palette
 from hipmap.ui.assessment.chart import RankingChart, chart_rows
-from hipmap.ui.assessment.evidence import evidence_html, territory_weights
+from hipmap.ui.assessment.evidence import evidence_html
 from hipmap.ui.words import number_max, number_suffix, question_text, tr
 
 ASK_NEXT_SHOWN = 3
@@ -293,7 +293,7 @@ class AssessmentPanel(QWidget):
         evidence, then the selection itself."""
         cause = self.selected
         show = cause is not None and self.territory_check.isChecked()
-        self.territory_changed.emit(territory_weights(self.kb, cause) if show and cause
+        self.territory_changed.emit(self.kb.territory_weights(cause) if show and cause
                                     else {})
         self.evidence_changed.emit(evidence_html(self.kb, self.assessment, cause)
                                    if cause else "")
