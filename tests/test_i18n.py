@@ -175,3 +175,18 @@ def test_the_committed_catalogs_match_the_code():
     """Every marked text is in hipmap.pot and in each language's .po, and each shipped .mo
     is its .po compiled (``make pot po mo`` after changing a text)."""
     assert _tools().problems() == []
+
+
+def test_a_marked_text_inside_an_f_string_is_reported(tmp_path, monkeypatch):
+    """Babel cannot see _("...") inside an f-string's braces on Python 3.11: the check says
+    where, so the text is moved out instead of silently staying English."""
+    tools = _tools()
+    pkg = tmp_path / "hipmap"
+    pkg.mkdir()
+    (pkg / "m.py").write_text(
+        "from hipmap.i18n import _\n"
+        "ok = '<b>{}</b>'.format(_('Sources'))\n"
+        "bad = f\"<b>{_('Sources')}</b>\"\n"
+        "dynamic = f\"{_(name)}\"\n")
+    monkeypatch.setattr(tools, "ROOT", tmp_path)
+    assert tools.hidden_in_fstrings(pkg) == ["hipmap/m.py:3"]

@@ -48,7 +48,7 @@ def test_a_save_over_a_file_changed_elsewhere_is_refused(make_window, tmp_path, 
     path.write_text(json.dumps(other))  # another program (or window) rewrites it
     _paint(win)
     assert not win.files.save()
-    (title, message), = dialogs.errors
+    (_title, message), = dialogs.errors
     assert "visit.hipmap.json" in message and "Save As" in message
     assert json.loads(path.read_text()) == other  # nothing was written over it
     assert win.isWindowModified()

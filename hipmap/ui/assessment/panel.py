@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -143,6 +143,20 @@ class AssessmentPanel(QWidget):
         row.addWidget(self.territory_label)
         lay.addLayout(row)
 
+    # ------------------------------------------------------------------ size
+    def minimumSizeHint(self) -> QSize:
+        """Never shorter than its wrapped texts need at its width (a layout asks for the
+        minimum without the width; a longer language wraps to more lines)."""
+        hint = super().minimumSizeHint()
+        if self.width() > 0 and self.layout() is not None:
+            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, ev: QResizeEvent) -> None:
+        super().resizeEvent(ev)
+        if ev.oldSize().width() != ev.size().width():
+            self.updateGeometry()
+
     # ------------------------------------------------------------------ building
     def build_chart(self) -> None:
         if self.chart is not None:
@@ -190,6 +204,7 @@ class AssessmentPanel(QWidget):
                                                                       for r in hidden)))
             if hidden else "")
         self.chart_note.setVisible(bool(hidden))
+        self.updateGeometry()
         if self.selected:
             self.selected_changed_evidence()
 
