@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from guihelpers import drag, save_screenshot, vertical_line
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 from textcheck import Finding, clipped, untranslated, widget_texts
 
@@ -93,6 +94,12 @@ def _chart(win, name: str, problems: list[str]) -> None:
         word = untranslated(text)
         if word:
             problems.append(f"[{name}] untranslated {word!r} on the chart: {text!r}")
+    fm = QFontMetrics(left.style.get("tickFont") or chart.plot.font())
+    for level in left._tickLevels or []:
+        for _v, text in level:  # pyqtgraph leaves out a name wider than the axis
+            if fm.horizontalAdvance(text) + 4 > left.width():
+                problems.append(f"[{name}] clipped on the chart ({left.width():.0f} px): "
+                                f"{text!r}")
 
 
 def _paint(win) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from hipmap.core.ids import OTHER
@@ -23,6 +23,8 @@ from hipmap.ui.words import tr
 #: Bars on the chart: the best causes, and `other` always (a picture that fits nothing must
 #: show it). The rest are listed in the Cause box and summarised under the chart.
 MAX_BARS = 8
+#: the width of the causes' names beside the bars (wider when a language needs it)
+NAMES_WIDTH = 160
 
 
 def chart_rows(ranking: Sequence[Ranked], limit: int = MAX_BARS) -> list[Ranked]:
@@ -63,7 +65,7 @@ class RankingChart(QWidget):
         item.setYRange(-0.6, n - 0.4, padding=0)
         item.showGrid(x=True, y=False, alpha=0.25)
         left = item.getAxis("left")
-        left.setWidth(160)
+        left.setWidth(NAMES_WIDTH)
         left.setStyle(tickLength=0)
         left.setTextPen(pg.mkPen("#222"))
         bottom = item.getAxis("bottom")
@@ -97,7 +99,15 @@ class RankingChart(QWidget):
             t.setPos(s + 0.01, i)
         ticks = [(i, ("▶ " if c == selected else "") + tr(cause_short(self.kb, c)))
                  for i, c in enumerate(self.order)]
-        self.plot.getPlotItem().getAxis("left").setTicks([ticks])
+        left = self.plot.getPlotItem().getAxis("left")
+        left.setTicks([ticks])
+        # a longer name (another language) widens the names' column rather than vanish
+        # (pyqtgraph leaves out a label that does not fit); at most half the chart
+        fm = QFontMetrics(left.style.get("tickFont") or self.plot.font())
+        need = max((fm.horizontalAdvance(t) for _i, t in ticks), default=0) + 14
+        width = max(NAMES_WIDTH, min(need, self.plot.width() // 2 or need))
+        if round(left.width()) != width:
+            left.setWidth(width)
 
     def _clicked(self, ev: Any) -> None:
         vb = self.plot.getPlotItem().getViewBox()
