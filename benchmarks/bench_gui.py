@@ -155,7 +155,7 @@ def bench_interaction() -> dict[str, float]:
         app.processEvents()
         win.stack.undo()  # keep the drawing at N_STROKES
         app.processEvents()
-    win.flush_recovery()
+    win.files.flush_recovery()
     win.stack.setClean()
     win.close()
     return {"move": statistics.median(move_ms),
