@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from hipmap import cli_record
 from hipmap.core.errors import InputError
+from hipmap.i18n import N_, _
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -26,62 +27,63 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2 (argparse prints two)
-        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+        raise UsageError(_("{prog}: {message} (see '{prog} --help')").format(
+            prog=self.prog, message=message))
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole parser; given ``argv``, only the record commands it names are built (argparse
     spends ~2 ms on gettext per subparser, which ``hipmap assess`` need not pay)."""
     p = _Parser(prog="hipmap", description=(
-        "Paint where it hurts from hip to knee. Without a command, opens the desktop app. "
-        "hipmap supports a clinician's judgement; it does not diagnose."))
-    p.add_argument("--version", action="store_true", help="print the version and exit")
+        _("Paint where it hurts from hip to knee. Without a command, opens the desktop app. "
+        "hipmap supports a clinician's judgement; it does not diagnose.")))
+    p.add_argument("--version", action="store_true", help=_("print the version and exit"))
     p.add_argument("--kiosk", action="store_true",
-                   help="opens the patient kiosk (this version has no guided kiosk yet: it "
-                        "opens the clinician window full screen)")
+                   help=_("opens the patient kiosk (this version has no guided kiosk yet: it "
+                        "opens the clinician window full screen)"))
     p.add_argument("--db", metavar="URL", default=os.environ.get("HIPMAP_DB"),
-                   help="the clinic record's database (an SQLAlchemy URL) for the record "
+                   help=_("the clinic record's database (an SQLAlchemy URL) for the record "
                         "commands (db, visits, history, inbox, export --patient); default: "
                         "env HIPMAP_DB, else the embedded database. The desktop window "
-                        "does not read or write the record yet")
+                        "does not read or write the record yet"))
     p.add_argument("--self-test", action="store_true",
-                   help="start the app offscreen, paint a stroke, check the assessment, exit")
-    p.add_argument("--lang", metavar="LANG", default=None, help=LANG_HELP)
+                   help=_("start the app offscreen, paint a stroke, check the assessment, exit"))
+    p.add_argument("--lang", metavar="LANG", default=None, help=_(LANG_HELP))
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
-    a = sub.add_parser("assess", help="print the assessment of a pain drawing")
-    a.add_argument("file", help="a .hipmap.json document, or - for standard input")
+    a = sub.add_parser("assess", help=_("print the assessment of a pain drawing"))
+    a.add_argument("file", help=_("a .hipmap.json document, or - for standard input"))
     a.add_argument("--format", choices=("json", "text"), default="text")
 
-    r = sub.add_parser("regions", help="print the region atlas")
+    r = sub.add_parser("regions", help=_("print the region atlas"))
     r.add_argument("--view", choices=("front", "back", "right_side", "left_side"))
     r.add_argument("--format", choices=("json", "geojson"), default="json")
 
-    c = sub.add_parser("causes", help="print the knowledge base")
+    c = sub.add_parser("causes", help=_("print the knowledge base"))
     c.add_argument("--format", choices=("json", "text"), default="text")
 
-    d = sub.add_parser("render", help="draw a document's marks on the diagram, to a PNG")
+    d = sub.add_parser("render", help=_("draw a document's marks on the diagram, to a PNG"))
     d.add_argument("file")
     d.add_argument("-o", "--output", required=True, metavar="OUT.png")
     d.add_argument("--view", choices=("front", "back", "right_side", "left_side"),
-                   help="one view (default: all four side by side)")
-    d.add_argument("--scale", type=float, default=1.0, help="pixels per diagram unit")
+                   help=_("one view (default: all four side by side)"))
+    d.add_argument("--scale", type=float, default=1.0, help=_("pixels per diagram unit"))
 
-    rp = sub.add_parser("report", help="write the clinical PDF report of a document")
+    rp = sub.add_parser("report", help=_("write the clinical PDF report of a document"))
     rp.add_argument("file")
     rp.add_argument("-o", "--output", required=True, metavar="OUT.pdf")
 
-    e = sub.add_parser("export", help="export a document and its assessment (FHIR R4 Bundle)")
-    e.add_argument("file", nargs="?", help="a .hipmap.json document (or --patient ID)")
+    e = sub.add_parser("export", help=_("export a document and its assessment (FHIR R4 Bundle)"))
+    e.add_argument("file", nargs="?", help=_("a .hipmap.json document (or --patient ID)"))
     e.add_argument("--fhir", action="store_true", required=True,
-                   help="write a FHIR R4 Bundle (JSON)")
-    e.add_argument("-o", "--output", metavar="OUT.json", help="default: standard output")
+                   help=_("write a FHIR R4 Bundle (JSON)"))
+    e.add_argument("-o", "--output", metavar="OUT.json", help=_("default: standard output"))
     cli_record.add_parsers(sub, export=e, argv=argv)  # db, visits, history, inbox
     _lang_everywhere(p)
     return p
 
 
-LANG_HELP = ("language of what hipmap writes and shows (en, es); env HIPMAP_LANG does the "
+LANG_HELP = N_("language of what hipmap writes and shows (en, es); env HIPMAP_LANG does the "
              "same; default: the system's language where hipmap has it, else English")
 
 
@@ -93,7 +95,7 @@ def _lang_everywhere(parser: argparse.ArgumentParser) -> None:
             for child in action.choices.values():
                 if "--lang" not in child._option_string_actions:
                     child.add_argument("--lang", metavar="LANG", default=argparse.SUPPRESS,
-                                       help=LANG_HELP)
+                                       help=_(LANG_HELP))
                 _lang_everywhere(child)
 
 
@@ -156,8 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # anything else is our bug: say so in one line, exit 1
         if os.environ.get("HIPMAP_DEBUG"):
             raise
-        _err(f"hipmap: internal error: {type(exc).__name__}: {exc} "
-             "(set HIPMAP_DEBUG=1 for details)")
+        _err(_("hipmap: internal error: {error} (set HIPMAP_DEBUG=1 for details)").format(
+            error=f"{type(exc).__name__}: {exc}"))
         return EXIT_FAIL
 
 
@@ -174,7 +176,8 @@ def _drawing_to_open(args: list[str]) -> str | None:
         return None
     path = args.pop(positional[0])
     if not os.path.isfile(path):
-        raise InputError(f"no such file (or unknown command; commands: {', '.join(COMMANDS)})",
+        raise InputError(_("no such file (or unknown command; commands: {commands})").format(
+            commands=', '.join(COMMANDS)),
                          source=path)
     return path
 
@@ -270,7 +273,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     doc = _read_document(args.file)
     if not 0.1 <= args.scale <= MAX_SCALE:
-        raise UsageError(f"hipmap render: --scale must be between 0.1 and {MAX_SCALE:g}")
+        raise UsageError(_("hipmap render: --scale must be between 0.1 and {limit}").format(
+            limit=f"{MAX_SCALE:g}"))
     _check_pixels(args.view, args.scale)
     out = check_target(args.output, inputs=[args.file])
     _offscreen_unless_display()
@@ -297,11 +301,16 @@ def _check_pixels(view: str | None, scale: float) -> None:
     pixels = round(w * scale) * round(h * scale)
     if pixels > MAX_RENDER_PIXELS:
         best = (MAX_RENDER_PIXELS / (w * h)) ** 0.5
-        raise UsageError(
-            f"hipmap render: --scale {scale:g} would make a {round(w * scale)} x "
-            f"{round(h * scale)} image ({pixels / 1e6:.0f} megapixels); the limit is "
-            f"{MAX_RENDER_PIXELS // 1_000_000} megapixels: use --scale {int(best * 10) / 10:g} "
-            "or less" + ("" if view else ", or one --view"))
+        text = (_("hipmap render: --scale {scale} would make a {width} x {height} image "
+                  "({megapixels} megapixels); the limit is {limit} megapixels: use --scale "
+                  "{best} or less") if view else
+                _("hipmap render: --scale {scale} would make a {width} x {height} image "
+                  "({megapixels} megapixels); the limit is {limit} megapixels: use --scale "
+                  "{best} or less, or one --view"))
+        raise UsageError(text.format(
+            scale=f"{scale:g}", width=round(w * scale), height=round(h * scale),
+            megapixels=f"{pixels / 1e6:.0f}", limit=MAX_RENDER_PIXELS // 1_000_000,
+            best=f"{int(best * 10) / 10:g}"))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -325,8 +334,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.patient is not None or args.file is None:
         if args.patient is None:
-            raise UsageError("hipmap export: give a FILE, or --patient ID to export from the "
-                             "record (see 'hipmap export --help')")
+            raise UsageError(_("hipmap export: give a FILE, or --patient ID to export from the "
+                             "record (see 'hipmap export --help')"))
         return cli_record.run(args)
     doc = _read_document(args.file)
     out = check_target(args.output, inputs=[args.file]) if args.output else None
@@ -340,8 +349,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _no_qt(command: str, exc: ImportError) -> int:
     """A command that draws, in an installation without its Qt part: one line, exit 1."""
-    _err(f"hipmap {command}: this installation has no desktop part to draw with ({exc}); "
-         "the other commands work without it")
+    _err(_("hipmap {command}: this installation has no desktop part to draw with "
+           "({reason}); the other commands work without it").format(command=command, reason=exc))
     return EXIT_FAIL
 
 
@@ -360,7 +369,8 @@ def _gui(args: argparse.Namespace) -> int:
     try:
         from hipmap.ui.app import run
     except ImportError as exc:
-        _err(f"hipmap: the desktop app is not available in this build ({exc})")
+        _err(_("hipmap: the desktop app is not available in this build ({reason})").format(
+            reason=exc))
         return EXIT_FAIL
     return run(kiosk=args.kiosk, db=args.db, self_test=args.self_test,
                open_path=getattr(args, "open_path", None),

@@ -15,6 +15,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from hipmap.i18n import _
+
 if TYPE_CHECKING:
     from hipmap.storage.store import Store
 
@@ -26,7 +28,7 @@ def _db_option(p: argparse.ArgumentParser) -> None:
     # Also accepted after the subcommand; SUPPRESS keeps the top-level --db / HIPMAP_DB
     # when it is not given here.
     p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
-                   help="database URL (default: HIPMAP_DB, else the embedded database)")
+                   help=_("database URL (default: HIPMAP_DB, else the embedded database)"))
 
 
 def wanted(argv: Sequence[str] | None) -> set[str]:
@@ -47,7 +49,7 @@ def add_parsers(sub: Any, export: argparse.ArgumentParser,
                 argv: Sequence[str] | None = None) -> None:
     """Add the record's subcommands to ``hipmap``'s parser, and ``--patient`` to export."""
     export.add_argument("--patient", metavar="ID",
-                        help="export every visit of this patient from the record")
+                        help=_("export every visit of this patient from the record"))
     _db_option(export)
     build = wanted(argv)
     if "db" in build:
@@ -55,66 +57,66 @@ def add_parsers(sub: Any, export: argparse.ArgumentParser,
     if "visits" in build:
         _visits_parsers(sub)
     if "history" in build:
-        h = sub.add_parser("history", help="a patient's visits and what changed, oldest "
-                                           "first")
+        h = sub.add_parser("history", help=_("a patient's visits and what changed, oldest "
+                                           "first"))
         h.add_argument("patient", metavar="PATIENT")
         h.add_argument("--format", choices=("json", "text"), default="text")
         _db_option(h)
     if "inbox" in build:
-        i = sub.add_parser("inbox", help="kiosk submissions not yet opened, oldest first")
+        i = sub.add_parser("inbox", help=_("kiosk submissions not yet opened, oldest first"))
         i.add_argument("--format", choices=("json", "text"), default="text")
         _db_option(i)
 
 
 def _db_parsers(sub: Any) -> None:
-    db = sub.add_parser("db", help="create, upgrade, check, back up or restore the record")
+    db = sub.add_parser("db", help=_("create, upgrade, check, back up or restore the record"))
     dbs = db.add_subparsers(dest="db_command", metavar="{upgrade,check,backup,restore,roles}",
                             parser_class=type(db))
     dbs.required = True
     for name, text in (("upgrade", "create or upgrade the schema; prints the revision"),
                        ("check", "check the database's integrity; exit 0 when sound")):
         _db_option(dbs.add_parser(name, help=text))
-    b = dbs.add_parser("backup", help="write a portable backup of every patient, visit and "
-                                      "revision")
+    b = dbs.add_parser("backup", help=_("write a portable backup of every patient, visit and "
+                                      "revision"))
     b.add_argument("-o", "--output", required=True, metavar="FILE")
     _db_option(b)
-    r = dbs.add_parser("restore", help="load a backup into an empty database")
+    r = dbs.add_parser("restore", help=_("load a backup into an empty database"))
     r.add_argument("file", metavar="FILE")
     _db_option(r)
-    ro = dbs.add_parser("roles", help="print (or --apply) the PostgreSQL roles: clinicians "
-                                      "read and write, kiosks only submit")
+    ro = dbs.add_parser("roles", help=_("print (or --apply) the PostgreSQL roles: clinicians "
+                                      "read and write, kiosks only submit"))
     ro.add_argument("--apply", action="store_true",
-                    help="run the SQL on the database (as its owner or a superuser)")
+                    help=_("run the SQL on the database (as its owner or a superuser)"))
     _db_option(ro)
 
 
 def _visits_parsers(sub: Any) -> None:
-    v = sub.add_parser("visits", help="add, update, show or list visits")
+    v = sub.add_parser("visits", help=_("add, update, show or list visits"))
     vs = v.add_subparsers(dest="visits_command", metavar="{add,update,show,list,revisions}",
                           parser_class=type(v))
     vs.required = True
-    a = vs.add_parser("add", help="store a drawing as a new visit")
-    a.add_argument("file", help="a .hipmap.json document, or - for standard input")
+    a = vs.add_parser("add", help=_("store a drawing as a new visit"))
+    a.add_argument("file", help=_("a .hipmap.json document, or - for standard input"))
     a.add_argument("--patient", metavar="ID")
     a.add_argument("--format", choices=("json", "text"), default="json")
     _db_option(a)
-    u = vs.add_parser("update", help="replace a visit's drawing if it is still at version N")
+    u = vs.add_parser("update", help=_("replace a visit's drawing if it is still at version N"))
     u.add_argument("visit")
-    u.add_argument("file", help="a .hipmap.json document, or - for standard input")
+    u.add_argument("file", help=_("a .hipmap.json document, or - for standard input"))
     u.add_argument("--if-version", type=int, required=True, metavar="N", dest="if_version")
     u.add_argument("--format", choices=("json", "text"), default="json")
     _db_option(u)
-    sh = vs.add_parser("show", help="print a visit's stored drawing document")
+    sh = vs.add_parser("show", help=_("print a visit's stored drawing document"))
     sh.add_argument("visit")
     sh.add_argument("--version", type=int, metavar="N", dest="at_version",
-                    help="an earlier saved version (default: the current one)")
+                    help=_("an earlier saved version (default: the current one)"))
     _db_option(sh)
-    ls = vs.add_parser("list", help="visits, newest first")
+    ls = vs.add_parser("list", help=_("visits, newest first"))
     ls.add_argument("--patient", metavar="ID")
     ls.add_argument("--format", choices=("json", "text"), default="text")
     ls.add_argument("--limit", type=int, metavar="N")
     _db_option(ls)
-    rv = vs.add_parser("revisions", help="every saved version of a visit: who, where, when")
+    rv = vs.add_parser("revisions", help=_("every saved version of a visit: who, where, when"))
     rv.add_argument("visit")
     rv.add_argument("--format", choices=("json", "text"), default="text")
     _db_option(rv)
@@ -167,13 +169,14 @@ def _read(path: str) -> tuple[bytes, str]:
         with open(path, "rb") as fh:
             return fh.read(MAX_FILE_BYTES + 1), path
     except FileNotFoundError:
-        raise InputError("no such file", source=path) from None
+        raise InputError(_("no such file"), source=path) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a document", source=path) from None
+        raise InputError(_("is a directory, not a document"), source=path) from None
     except PermissionError:
-        raise InputError("permission denied", source=path) from None
+        raise InputError(_("permission denied"), source=path) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", source=path) from None
+        raise InputError(_("cannot read the file ({reason})").format(
+            reason=exc.strerror or exc), source=path) from None
 
 
 # ----------------------------------------------------------------------------- db
@@ -184,9 +187,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     with _store(args, check_schema=False) as store:
         before, after = upgrade_schema(store)
         if before == after:
-            _out(f"schema {after} (already current) in {store.where}")
+            _out(_("schema {after} (already current) in {where}").format(
+                after=after, where=store.where))
         else:
-            _out(f"schema {after} (was {before or 'empty'}) in {store.where}")
+            _out(_("schema {after} (was {before}) in {where}").format(
+                after=after, before=before or _("empty"), where=store.where))
     return EXIT_OK
 
 
@@ -196,14 +201,14 @@ def cmd_db_check(args: argparse.Namespace) -> int:
     with _store(args) as store:
         problems, info = check(store)
         for p in problems:
-            _out(f"PROBLEM: {p}")
+            _out(_("PROBLEM: {problem}").format(problem=p))
         summary = (f"schema {info['schema']}, {info['patients']} patients, {info['visits']} "
                    f"visits, {info['revisions']} revisions, {info['journal']} journal "
                    f"entries in {store.where}")
         if problems:
-            _out(f"FAILED: {len(problems)} problem(s); {summary}")
+            _out(_("FAILED: {n} problem(s); {summary}").format(n=len(problems), summary=summary))
             return EXIT_FAIL
-        _out(f"ok: {summary}")
+        _out(_("ok: {summary}").format(summary=summary))
     return EXIT_OK
 
 
@@ -212,8 +217,10 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         n = backup(store, args.output)
-    _out(f"backed up {n['patients']} patients, {n['visits']} visits, {n['revisions']} "
-         f"revisions to {args.output}")
+    _out(_("backed up {patients} patients, {visits} visits, {revisions} revisions to "
+           "{output}").format(
+               patients=n["patients"], visits=n["visits"], revisions=n["revisions"],
+               output=args.output))
     return EXIT_OK
 
 
@@ -222,8 +229,10 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         n = restore(store, args.file)
-        _out(f"restored {n['patients']} patients, {n['visits']} visits, {n['revisions']} "
-             f"revisions into {store.where}")
+        _out(_("restored {patients} patients, {visits} visits, {revisions} revisions into "
+               "{where}").format(
+                   patients=n["patients"], visits=n["visits"], revisions=n["revisions"],
+                   where=store.where))
     return EXIT_OK
 
 
@@ -235,8 +244,8 @@ def cmd_db_roles(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         if store.backend != "postgresql":
-            raise BadRecordInput("roles are for a PostgreSQL server; an SQLite record is "
-                                 "protected by its file's permissions (0600)")
+            raise BadRecordInput(_("roles are for a PostgreSQL server; an SQLite record is "
+                                 "protected by its file's permissions (0600)"))
         with store._tx() as conn:
             db, schema = conn.execute(text("SELECT current_database(), current_schema()")).one()
         sql = roles_sql(db, schema)
@@ -245,7 +254,8 @@ def cmd_db_roles(args: argparse.Namespace) -> int:
             return EXIT_OK
         with store._tx() as conn:
             conn.exec_driver_sql(sql)
-        _out(f"roles hipmap_clinician and hipmap_kiosk granted on {store.where}")
+        _out(_("roles hipmap_clinician and hipmap_kiosk granted on {where}").format(
+            where=store.where))
     return EXIT_OK
 
 
@@ -265,12 +275,13 @@ def cmd_visits_add(args: argparse.Namespace) -> int:
         ref = store.add_visit(data, patient=args.patient, source_name=name)
     doc_pid = (doc.patient or {}).get("id")
     if args.patient is not None and doc_pid is not None and str(doc_pid) != ref.patient:
-        _err(f"hipmap: note: the document names patient {patient_id(doc_pid)}; stored for "
-             f"{ref.patient} as --patient says")
+        _err(_("hipmap: note: the document names patient {named}; stored for {patient} as "
+               "--patient says").format(named=patient_id(doc_pid), patient=ref.patient))
     if args.format == "json":
         _json(ref.to_json())
     else:
-        _out(f"stored visit {ref.visit} of patient {ref.patient} (version {ref.version})")
+        _out(_("stored visit {visit} of patient {patient} (version {version})").format(
+            visit=ref.visit, patient=ref.patient, version=ref.version))
     return EXIT_OK
 
 
@@ -287,7 +298,8 @@ def cmd_visits_update(args: argparse.Namespace) -> int:
     if args.format == "json":
         _json({"patient": patient, "visit": vid, "version": new})
     else:
-        _out(f"saved visit {vid} of patient {patient} (version {new})")
+        _out(_("saved visit {vid} of patient {patient} (version {new})").format(
+            vid=vid, patient=patient, new=new))
     return EXIT_OK
 
 
@@ -330,9 +342,10 @@ def cmd_visits_revisions(args: argparse.Namespace) -> int:
     for r in revs:
         who = r.saved_by or "?"
         if r.db_user:
-            who += f" (database user {r.db_user})"
-        _out(f"version {r.version}  {r.saved_at:%Y-%m-%d %H:%M:%S} UTC  {r.action:<6}  {who} "
-             f"on {r.workstation or '?'}")
+            who += _(" (database user {user})").format(user=r.db_user)
+        _out(_("version {version}  {saved_at} UTC  {action}  {who} on {workstation}").format(
+            version=r.version, saved_at=f"{r.saved_at:%Y-%m-%d %H:%M:%S}",
+            action=f"{r.action:<6}", who=who, workstation=r.workstation or "?"))
     return EXIT_OK
 
 
@@ -361,7 +374,7 @@ def cmd_inbox(args: argparse.Namespace) -> int:
         _json([i.to_json() for i in items])
         return EXIT_OK
     if not items:
-        _out("The inbox is empty: every kiosk submission has been opened.")
+        _out(_("The inbox is empty: every kiosk submission has been opened."))
         return EXIT_OK
     for i in items:
         j = i.to_json()
@@ -380,11 +393,11 @@ def cmd_export_patient(args: argparse.Namespace) -> int:
     from hipmap.storage.fhir_export import patient_bundle
 
     if not args.fhir:
-        raise InputError("hipmap export --patient needs --fhir")
+        raise InputError(_("hipmap export --patient needs --fhir"))
     if args.file:
-        raise InputError("give either a FILE or --patient ID, not both")
+        raise InputError(_("give either a FILE or --patient ID, not both"))
     if args.output and not os.path.isdir(os.path.dirname(os.path.abspath(args.output))):
-        raise InputError("the output folder does not exist", source=args.output)
+        raise InputError(_("the output folder does not exist"), source=args.output)
     with _store(args) as store:
         bundle = patient_bundle(store, args.patient)
     text = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"

@@ -18,6 +18,7 @@ from typing import Any
 
 from hipmap.core.errors import InputError
 from hipmap.core.ids import ANSWERS, QUALITIES, REGIONS, VIEWS
+from hipmap.i18n import _
 
 FORMAT = "hipmap.drawing/1"
 _FORMAT_RE = re.compile(r"^hipmap\.drawing/(\d+)(?:\.(\d+))?$")
@@ -179,11 +180,12 @@ def read_file_bytes(path: str | os.PathLike[str], limit: int, *, source: str = "
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError("no such file", source=source) from None
+        raise InputError(_("no such file"), source=source) from None
     except PermissionError:
-        raise InputError("permission denied", source=source) from None
+        raise InputError(_("permission denied"), source=source) from None
     except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
-        raise InputError(f"cannot read the file ({_os_reason(exc)})", source=source) from None
+        raise InputError(_("cannot read the file ({reason})").format(
+            reason=_os_reason(exc)), source=source) from None
     _check_regular(st.st_mode, source)
     if st.st_size > limit:
         raise InputError(_too_large(limit), source=source)
@@ -192,11 +194,12 @@ def read_file_bytes(path: str | os.PathLike[str], limit: int, *, source: str = "
     try:
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
+        raise InputError(_("no such file"), source=source) from None
     except PermissionError:
-        raise InputError("permission denied", source=source) from None
+        raise InputError(_("permission denied"), source=source) from None
     except OSError as exc:
-        raise InputError(f"cannot read the file ({_os_reason(exc)})", source=source) from None
+        raise InputError(_("cannot read the file ({reason})").format(
+            reason=_os_reason(exc)), source=source) from None
     try:
         _check_regular(os.fstat(fd).st_mode, source)
         chunks, size = [], 0
@@ -208,7 +211,8 @@ def read_file_bytes(path: str | os.PathLike[str], limit: int, *, source: str = "
             size += len(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise InputError(f"cannot read the file ({_os_reason(exc)})", source=source) from None
+        raise InputError(_("cannot read the file ({reason})").format(
+            reason=_os_reason(exc)), source=source) from None
     finally:
         os.close(fd)
 
@@ -217,12 +221,12 @@ def _check_regular(mode: int, source: str) -> None:
     import stat
 
     if stat.S_ISDIR(mode):
-        raise InputError("is a folder (directory), not a document", source=source)
+        raise InputError(_("is a folder (directory), not a document"), source=source)
     if not stat.S_ISREG(mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
-                "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
-                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-        raise InputError(f"is {kind}, not a document file", source=source)
+        kind = (_("a named pipe (FIFO)") if stat.S_ISFIFO(mode) else
+                _("a device") if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                _("a socket") if stat.S_ISSOCK(mode) else _("not a regular file"))
+        raise InputError(_("is {kind}, not a document file").format(kind=kind), source=source)
 
 
 def _os_reason(exc: BaseException) -> str:
@@ -230,7 +234,8 @@ def _os_reason(exc: BaseException) -> str:
 
 
 def _too_large(limit: int) -> str:
-    return f"file is larger than {limit // (1024 * 1024)} MB; a pain drawing is far smaller"
+    return _("file is larger than {megabytes} MB; a pain drawing is far smaller").format(
+        megabytes=limit // (1024 * 1024))
 
 
 def loads(data: bytes | str, *, source: str = "<input>") -> Document:
@@ -245,31 +250,32 @@ def parse_json(data: bytes | str) -> Any:
         if len(data) > MAX_FILE_BYTES:
             raise InputError(_too_large(MAX_FILE_BYTES))
         if b"\x00" in data[:8192]:
-            raise InputError("this is a binary file, not a hipmap JSON document")
+            raise InputError(_("this is a binary file, not a hipmap JSON document"))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"not UTF-8 text (bad byte at offset {exc.start}); "
-                "expected a hipmap JSON document") from None
+                _("not UTF-8 text (bad byte at offset {offset}); expected a hipmap JSON "
+                  "document").format(offset=exc.start)) from None
     else:
         if len(data) > MAX_FILE_BYTES:
             raise InputError(_too_large(MAX_FILE_BYTES))
         text = data
     if not text.strip():
-        raise InputError("the file is empty; expected a hipmap JSON document")
+        raise InputError(_("the file is empty; expected a hipmap JSON document"))
 
     def reject_constant(name: str) -> None:
-        raise InputError(f"{name} is not allowed in a hipmap document")
+        raise InputError(_("{name} is not allowed in a hipmap document").format(name=name))
 
     try:
         return json.loads(text, parse_constant=reject_constant, parse_int=_parse_int,
                           parse_float=_parse_float)
     except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        raise InputError(_("invalid JSON at line {line} column {column}: {problem}").format(
+            line=exc.lineno, column=exc.colno, problem=exc.msg)
                          ) from None
     except RecursionError:
-        raise InputError("JSON is nested too deeply") from None
+        raise InputError(_("JSON is nested too deeply")) from None
 
 
 _PLAIN_NUMBERS = (int, float)
@@ -301,9 +307,12 @@ def check_tree(obj: Any, path: str = "$") -> None:
         value, where = stack.pop()
         if isinstance(value, _OutOfRange):
             digits = len(value.lstrip("-"))
-            what = (f"a number of {digits} digits" if digits > MAX_INT_DIGITS and
-                    value.lstrip("-").isdigit() else f"the number {_short(str(value))}")
-            raise InputError(f"{what} is out of range for a hipmap document", path=where)
+            what = (_("a number of {digits} digits").format(
+                digits=digits) if digits > MAX_INT_DIGITS and
+                    value.lstrip("-").isdigit() else _("the number {value}").format(
+                        value=_short(str(value))))
+            raise InputError(_("{what} is out of range for a hipmap document").format(
+                what=what), path=where)
         if isinstance(value, str):
             check_text(value, where)
         elif isinstance(value, dict):
@@ -329,12 +338,15 @@ def check_text(text: str, path: str, *, one_line: bool = False,
     if bad:
         ch = bad.group()
         if "\ud800" <= ch <= "\udfff":
-            raise InputError(f"holds a lone surrogate (U+{ord(ch):04X}), which is not a "
-                             "character and cannot be stored as UTF-8", path=path)
-        raise InputError(f"holds a control character (U+{ord(ch):04X}); hipmap refuses it so "
-                         "that no text from a file can change what a screen shows", path=path)
+            raise InputError(_("holds a lone surrogate (U+{code}), which is not a character and "
+                               "cannot be stored as UTF-8").format(
+                                   code=f"{ord(ch):04X}"), path=path)
+        raise InputError(_("holds a control character (U+{code}); hipmap refuses it so that no "
+                           "text from a file can change what a screen shows").format(
+                               code=f"{ord(ch):04X}"), path=path)
     if max_len is not None and len(text) > max_len:
-        raise InputError(f"is {len(text)} characters long; the limit is {max_len}", path=path)
+        raise InputError(_("is {length} characters long; the limit is {limit}").format(
+            length=len(text), limit=max_len), path=path)
     return text
 
 
@@ -350,21 +362,24 @@ def _child(path: str, key: str) -> str:
 
 def from_json(obj: Any, *, source: str = "<input>") -> Document:
     if not isinstance(obj, dict):
-        raise InputError(f"the document must be a JSON object, not {_type(obj)}", path="$")
+        raise InputError(_("the document must be a JSON object, not {type}").format(
+            type=_type(obj)), path="$")
     check_tree(obj)
     fmt = obj.get("format")
     if fmt is None:
-        raise InputError(f'missing "format" (expected "{FORMAT}")', path="$.format")
+        raise InputError(_("missing \"format\" (expected \"{format}\")").format(
+            format=FORMAT), path="$.format")
     if not isinstance(fmt, str) or not (m := _FORMAT_RE.match(fmt)):
-        raise InputError(f'"format" must be "{FORMAT}", got {_short(fmt)}', path="$.format")
+        raise InputError(_("\"format\" must be \"{format}\", got {value}").format(
+            format=FORMAT, value=_short(fmt)), path="$.format")
     if m.group(1) != "1":
         raise InputError(
-            f"unsupported format version {fmt!r}: this hipmap reads {FORMAT} "
-            "(a newer hipmap wrote this file)", path="$.format")
+            _("unsupported format version {value}: this hipmap reads {format} (a newer hipmap "
+              "wrote this file)").format(value=repr(fmt), format=FORMAT), path="$.format")
 
     recorded_at = obj.get("recorded_at")
     if recorded_at is not None and not isinstance(recorded_at, str):
-        raise InputError("must be an ISO 8601 date-time string", path="$.recorded_at")
+        raise InputError(_("must be an ISO 8601 date-time string"), path="$.recorded_at")
     if isinstance(recorded_at, str):
         check_text(recorded_at, "$.recorded_at", one_line=True, max_len=MAX_RECORDED_AT)
         _check_datetime(recorded_at)
@@ -375,9 +390,11 @@ def from_json(obj: Any, *, source: str = "<input>") -> Document:
 
     marks_obj = obj.get("marks", [])
     if not isinstance(marks_obj, list):
-        raise InputError(f"must be a list of marks, not {_type(marks_obj)}", path="$.marks")
+        raise InputError(_("must be a list of marks, not {type}").format(
+            type=_type(marks_obj)), path="$.marks")
     if len(marks_obj) > MAX_MARKS:
-        raise InputError(f"{len(marks_obj)} marks is more than the limit of {MAX_MARKS}",
+        raise InputError(_("{n} marks is more than the limit of {limit}").format(
+            n=len(marks_obj), limit=MAX_MARKS),
                          path="$.marks")
     total_points = 0
     marks: list[Mark] = []
@@ -387,7 +404,8 @@ def from_json(obj: Any, *, source: str = "<input>") -> Document:
             total_points += len(mark.points)
             if total_points > MAX_POINTS_TOTAL:
                 raise InputError(
-                    f"the drawing has more than {MAX_POINTS_TOTAL} points in all",
+                    _("the drawing has more than {limit} points in all").format(
+                        limit=MAX_POINTS_TOTAL),
                     path=f"$.marks[{i}].points")
         marks.append(mark)
 
@@ -406,7 +424,7 @@ def _check_datetime(value: str) -> None:
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise InputError(f"{_short(value)} is not an ISO 8601 date-time",
+            raise InputError(_("{value} is not an ISO 8601 date-time").format(value=_short(value)),
                              path="$.recorded_at") from None
 
 
@@ -418,19 +436,20 @@ def validate_patient(p: Any, path: str = "$.patient") -> dict[str, Any]:
     """The patient header: ``id`` a non-empty string (or a whole number), ``age`` 0-130,
     ``sex`` a string; every text in it one short line (the app validates edits with this)."""
     if not isinstance(p, dict):
-        raise InputError(f"must be an object, not {_type(p)}", path=path)
+        raise InputError(_("must be an object, not {type}").format(type=_type(p)), path=path)
     check_tree(p, path)
     pid = p.get("id")
     if pid is not None:
         if isinstance(pid, bool) or not isinstance(pid, str | int):
-            raise InputError(f"must be a string, got {_short(pid)}", path=f"{path}.id")
+            raise InputError(_("must be a string, got {value}").format(
+                value=_short(pid)), path=f"{path}.id")
         if isinstance(pid, str) and not pid.strip():
-            raise InputError("must not be empty (leave \"id\" out when there is none)",
+            raise InputError(_("must not be empty (leave \"id\" out when there is none)"),
                              path=f"{path}.id")
     if p.get("age") is not None:
         _number(p["age"], f"{path}.age", 0, MAX_AGE)
     if p.get("sex") is not None and not isinstance(p["sex"], str):
-        raise InputError("must be a string such as \"female\" or \"male\"", path=f"{path}.sex")
+        raise InputError(_("must be a string such as \"female\" or \"male\""), path=f"{path}.sex")
     for key, value in p.items():
         if isinstance(value, str):
             check_text(value, _child(path, key), one_line=True, max_len=MAX_PATIENT_TEXT)
@@ -440,20 +459,23 @@ def validate_patient(p: Any, path: str = "$.patient") -> dict[str, Any]:
 def validate_answers(a: Any, path: str = "$.answers") -> dict[str, Any]:
     """Check answer ids and types. ``null`` means not asked and is dropped."""
     if not isinstance(a, dict):
-        raise InputError(f"must be an object of answers, not {_type(a)}", path=path)
+        raise InputError(_("must be an object of answers, not {type}").format(
+            type=_type(a)), path=path)
     out: dict[str, Any] = {}
     for key, value in a.items():
         where = f"{path}.{key}" if _is_ident(key) else f"{path}[{json.dumps(key)}]"
         spec = ANSWERS.get(key)
         if spec is None:
-            raise InputError(f"unknown answer id {_short(key)}{_suggest(key, ANSWERS)}",
+            raise InputError(_("unknown answer id {value}{suggestion}").format(
+                value=_short(key), suggestion=_suggest(key, ANSWERS)),
                              path=where)
         if value is None:
             continue
         kind = spec[0]
         if kind == "bool":
             if not isinstance(value, bool):
-                raise InputError(f"must be true or false, got {_short(value)}", path=where)
+                raise InputError(_("must be true or false, got {value}").format(
+                    value=_short(value)), path=where)
             out[key] = value
         else:
             limit = MAX_AGE if key == "age" else MAX_DURATION_DAYS
@@ -464,7 +486,8 @@ def validate_answers(a: Any, path: str = "$.answers") -> dict[str, Any]:
 
 def _mark(mo: Any, path: str) -> Mark:
     if not isinstance(mo, dict):
-        raise InputError(f"a mark must be an object, not {_type(mo)}", path=path)
+        raise InputError(_("a mark must be an object, not {type}").format(
+            type=_type(mo)), path=path)
     kind = mo.get("kind")
     intensity = DEFAULT_INTENSITY
     rated = mo.get("intensity") is not None
@@ -473,20 +496,22 @@ def _mark(mo: Any, path: str) -> Mark:
     quality = mo.get("quality")
     if quality is not None and (not isinstance(quality, str) or quality not in QUALITIES):
         raise InputError(
-            f"unknown quality {_short(quality)}; expected one of {', '.join(QUALITIES)}",
+            _("unknown quality {value}; expected one of {choices}").format(
+                value=_short(quality), choices=', '.join(QUALITIES)),
             path=f"{path}.quality")
     if kind == "stroke":
         known = ("kind", "view", "width", "points", "intensity", "quality")
         view = mo.get("view")
         if not isinstance(view, str) or view not in VIEWS:
             raise InputError(
-                f"unknown view {_short(view)}; expected one of {', '.join(VIEWS)}",
+                _("unknown view {value}; expected one of {choices}").format(
+                    value=_short(view), choices=', '.join(VIEWS)),
                 path=f"{path}.view")
         if "width" not in mo:
-            raise InputError("a stroke needs a brush \"width\"", path=f"{path}.width")
+            raise InputError(_("a stroke needs a brush \"width\""), path=f"{path}.width")
         width = _number(mo["width"], f"{path}.width", 0, MAX_WIDTH)
         if width <= 0:
-            raise InputError("the brush width must be greater than 0", path=f"{path}.width")
+            raise InputError(_("the brush width must be greater than 0"), path=f"{path}.width")
         points = _points(mo.get("points"), f"{path}.points")
         return Stroke(view=view, points=points, width=width, intensity=intensity,
                       quality=quality, extra={k: v for k, v in mo.items() if k not in known},
@@ -495,7 +520,8 @@ def _mark(mo: Any, path: str) -> Mark:
         known = ("kind", "region", "intensity", "quality", "coverage")
         region = mo.get("region")
         if not isinstance(region, str) or region not in REGIONS:
-            raise InputError(f"unknown region id {_short(region)}{_suggest(region, REGIONS)}",
+            raise InputError(_("unknown region id {value}{suggestion}").format(
+                value=_short(region), suggestion=_suggest(region, REGIONS)),
                              path=f"{path}.region")
         coverage = 1.0
         if mo.get("coverage") is not None:
@@ -505,24 +531,28 @@ def _mark(mo: Any, path: str) -> Mark:
                           extra={k: v for k, v in mo.items() if k not in known},
                           intensity_rated=rated)
     if kind is None:
-        raise InputError('a mark needs "kind": "stroke" or "region"', path=f"{path}.kind")
-    raise InputError(f'unknown mark kind {_short(kind)}; expected "stroke" or "region"',
+        raise InputError(_('a mark needs "kind": "stroke" or "region"'), path=f"{path}.kind")
+    raise InputError(_("unknown mark kind {value}; expected \"stroke\" or \"region\"").format(
+        value=_short(kind)),
                      path=f"{path}.kind")
 
 
 def _points(pts: Any, path: str) -> tuple[tuple[float, float], ...]:
     if not isinstance(pts, list):
-        raise InputError(f"must be a list of [x, y] points, not {_type(pts)}", path=path)
+        raise InputError(_("must be a list of [x, y] points, not {type}").format(
+            type=_type(pts)), path=path)
     if not pts:
-        raise InputError("a stroke needs at least one point", path=path)
+        raise InputError(_("a stroke needs at least one point"), path=path)
     if len(pts) > MAX_POINTS_PER_STROKE:
         raise InputError(
-            f"{len(pts)} points is more than the limit of {MAX_POINTS_PER_STROKE} per stroke",
+            _("{n} points is more than the limit of {limit} per stroke").format(
+                n=len(pts), limit=MAX_POINTS_PER_STROKE),
             path=path)
     out = []
     for j, p in enumerate(pts):
         if not isinstance(p, list) or len(p) != 2:
-            raise InputError(f"a point must be [x, y], got {_short(p)}", path=f"{path}[{j}]")
+            raise InputError(_("a point must be [x, y], got {value}").format(
+                value=_short(p)), path=f"{path}[{j}]")
         x = _number(p[0], f"{path}[{j}][0]", COORD_MIN, COORD_MAX)
         y = _number(p[1], f"{path}[{j}][1]", COORD_MIN, COORD_MAX)
         out.append((x, y))
@@ -531,15 +561,16 @@ def _points(pts: Any, path: str) -> tuple[tuple[float, float], ...]:
 
 def _number(v: Any, path: str, lo: float, hi: float) -> float:
     if isinstance(v, bool) or not isinstance(v, int | float):
-        raise InputError(f"must be a number, got {_short(v)}", path=path)
+        raise InputError(_("must be a number, got {value}").format(value=_short(v)), path=path)
     try:
         v = float(v)
     except OverflowError:
-        raise InputError("is out of range", path=path) from None
+        raise InputError(_("is out of range"), path=path) from None
     if not math.isfinite(v):
-        raise InputError("must be a finite number", path=path)
+        raise InputError(_("must be a finite number"), path=path)
     if v < lo or v > hi:
-        raise InputError(f"{_num(v)} is out of range ({_num(lo)} to {_num(hi)})", path=path)
+        raise InputError(_("{value} is out of range ({low} to {high})").format(
+            value=_num(v), low=_num(lo), high=_num(hi)), path=path)
     return v
 
 
@@ -563,7 +594,7 @@ def _suggest(value: Any, choices: Iterable[str]) -> str:
     if not isinstance(value, str):
         return ""
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return _(" (did you mean {choice}?)").format(choice=repr(close[0])) if close else ""
 
 
 # ----------------------------------------------------------------------------- saving

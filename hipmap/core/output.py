@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hipmap.core.errors import InputError
+from hipmap.i18n import _
 
 Verifier = Callable[[bytes], str | None]  # -> None when sound, else what is wrong
 
@@ -38,35 +39,37 @@ def check_target(path: str | os.PathLike[str], *,
     target = Path(path)
     source = str(path)
     if not source or source.endswith(("/", os.sep)):
-        raise InputError("the output must be a file name, not a folder", source=source)
+        raise InputError(_("the output must be a file name, not a folder"), source=source)
     try:
         st = os.stat(target)
     except (FileNotFoundError, NotADirectoryError):
         st = None
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot write here ({_reason(exc)})", source=source) from None
+        raise InputError(_("cannot write here ({reason})").format(
+            reason=_reason(exc)), source=source) from None
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
-            raise InputError("is a folder; give a file name for the output", source=source)
+            raise InputError(_("is a folder; give a file name for the output"), source=source)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError("is not a regular file (a device, pipe or socket); "
-                             "not overwritten", source=source)
+            raise InputError(_("is not a regular file (a device, pipe or socket); "
+                             "not overwritten"), source=source)
         if any(_same_file(inp, st) for inp in inputs):
-            raise InputError("is the input file itself; write the output to another file "
-                             "(the input is left untouched)", source=source)
+            raise InputError(_("is the input file itself; write the output to another file "
+                             "(the input is left untouched)"), source=source)
         if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
-            raise InputError("is read-only; it was not overwritten", source=source)
+            raise InputError(_("is read-only; it was not overwritten"), source=source)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fst = os.stat(folder)
     except (FileNotFoundError, NotADirectoryError):
-        raise InputError("the output folder does not exist", source=source) from None
+        raise InputError(_("the output folder does not exist"), source=source) from None
     except (OSError, ValueError) as exc:
-        raise InputError(f"cannot write here ({_reason(exc)})", source=source) from None
+        raise InputError(_("cannot write here ({reason})").format(
+            reason=_reason(exc)), source=source) from None
     if not stat.S_ISDIR(fst.st_mode):
-        raise InputError("the output folder does not exist", source=source)
+        raise InputError(_("the output folder does not exist"), source=source)
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError("cannot write in the output folder (permission denied)",
+        raise InputError(_("cannot write in the output folder (permission denied)"),
                          source=source)
     return target
 
@@ -119,13 +122,13 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *,
         except OSError as exc:
             raise _write_error(exc, source) from None
         if back != data:
-            raise InputError("the written file did not read back the same; the old file is "
-                             "untouched", source=source)
+            raise InputError(_("the written file did not read back the same; the old file is "
+                             "untouched"), source=source)
         if verify is not None:
             problem = verify(back)
             if problem:
-                raise InputError(f"the written file is not valid ({problem}); the old file "
-                                 "is untouched", source=source)
+                raise InputError(_("the written file is not valid ({problem}); the old file is "
+                                   "untouched").format(problem=problem), source=source)
         try:
             os.replace(tmp, target)
         except OSError as exc:
@@ -168,15 +171,16 @@ def _fsync_dir(folder: Path) -> None:
 
 def _write_error(exc: OSError, source: str) -> InputError:
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return InputError("the disk is full; nothing was written and any old file is "
-                          "untouched", source=source)
+        return InputError(_("the disk is full; nothing was written and any old file is "
+                          "untouched"), source=source)
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return InputError("cannot write here (permission denied); nothing was written",
+        return InputError(_("cannot write here (permission denied); nothing was written"),
                           source=source)
     if exc.errno == errno.EROFS:
-        return InputError("cannot write here (read-only file system); nothing was written",
+        return InputError(_("cannot write here (read-only file system); nothing was written"),
                           source=source)
-    return InputError(f"could not write the file ({_reason(exc)}); nothing was written",
+    return InputError(_("could not write the file ({reason}); nothing was written").format(
+        reason=_reason(exc)),
                       source=source)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hipmap.core.document import Document
+from hipmap.i18n import _
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
 from hipmap.knowledge.matcher import Question, Ranked, features_from, next_questions, rank
 from hipmap.knowledge.red_flags import (
@@ -125,7 +126,7 @@ def assess(doc: Document, coverage: Coverage | None = None,
         next_questions=tuple(questions),
         red_flags_not_asked=tuple(unanswered_red_flag_questions(answers)),
         knowledge_version=kb.version,
-        disclaimer=kb.disclaimer,
+        disclaimer=_(kb.disclaimer) if kb.disclaimer else "",
     )
 
 
@@ -164,15 +165,19 @@ def verdict_style(assessment: Verdict) -> str:
 def headline(assessment: Verdict) -> str:
     """The verdict in words: the single place it is worded (CLI text, app, PDF, kiosk)."""
     if _get(assessment, "nothing_recorded"):
-        return "Nothing recorded yet"
+        return _("Nothing recorded yet")
     if screening_pending(assessment):
-        return "Red-flag screening incomplete"
-    return {
-        "emergency": "EMERGENCY: get emergency care now",
-        "urgent": "URGENT: see a clinician within a day or two",
-        "see_clinician": "Book an appointment with a clinician",
-        "self_care": "Conservative self-care; review if it persists",
-    }[_get(assessment, "urgency")]
+        return _("Red-flag screening incomplete")
+    urgency = _get(assessment, "urgency")
+    if urgency == "emergency":
+        return _("EMERGENCY: get emergency care now")
+    if urgency == "urgent":
+        return _("URGENT: see a clinician within a day or two")
+    if urgency == "see_clinician":
+        return _("Book an appointment with a clinician")
+    if urgency == "self_care":
+        return _("Conservative self-care; review if it persists")
+    raise KeyError(urgency)
 
 
 def headline_detail(assessment: Verdict) -> str:
@@ -181,5 +186,5 @@ def headline_detail(assessment: Verdict) -> str:
     if not screening_pending(assessment):
         return ""
     ask = screening_text(list(_get(assessment, "unscreened", ())))
-    return (f"{ask} Until these are answered, hipmap gives no reassurance: book an "
-            "appointment with a clinician at least.")
+    return _("{ask} Until these are answered, hipmap gives no reassurance: book an "
+             "appointment with a clinician at least.").format(ask=ask)

@@ -72,11 +72,13 @@ class Band:
         return (self.lo is None or x >= self.lo) and (self.hi is None or x < self.hi)
 
     def describe(self) -> str:
+        from hipmap.i18n import _
+
         if self.lo is None:
-            return f"under {self.hi:g}"
+            return _("under {high}").format(high=f"{self.hi:g}")
         if self.hi is None:
-            return f"{self.lo:g} or over"
-        return f"{self.lo:g} to under {self.hi:g}"
+            return _("{low} or over").format(low=f"{self.lo:g}")
+        return _("{low} to under {high}").format(low=f"{self.lo:g}", high=f"{self.hi:g}")
 
 
 @dataclass(frozen=True)
@@ -341,14 +343,17 @@ def _other_cause(o: OtherSpec) -> Cause:
     from hipmap.knowledge.texts import OTHER_COLOR, OTHER_NAME, OTHER_SHORT
 
     cited = {"basis": o.basis, "source": o.source, "note": o.note}
+    from hipmap.i18n import N_
+
+    # English, marked for the catalogs: shown through _() like the knowledge base's texts
     return Cause(
-        id=OTHER, name=OTHER_NAME, plain_name="A cause outside hipmap's list",
-        summary=("The remainder of the ranking: none of the listed causes explains the drawing "
-                 "and the answers well. Its likelihood is deliberately broad (every region "
-                 "equally likely, no answer weighs), so it rises when nothing fits."),
-        plain_summary=("None of the causes hipmap knows fits your picture well. A clinician "
-                       "should look for other causes."),
-        territory_summary="Anywhere: no preferred territory.", self_care="",
+        id=OTHER, name=OTHER_NAME, plain_name=N_("A cause outside hipmap's list"),
+        summary=N_("The remainder of the ranking: none of the listed causes explains the "
+                   "drawing and the answers well. Its likelihood is deliberately broad (every "
+                   "region equally likely, no answer weighs), so it rises when nothing fits."),
+        plain_summary=N_("None of the causes hipmap knows fits your picture well. A clinician "
+                         "should look for other causes."),
+        territory_summary=N_("Anywhere: no preferred territory."), self_care="",
         prior=Prior(value=o.prior, **cited),
         territory={r: Territory(p=o.territory_p, **cited) for r in BASE_REGIONS},
         answers={}, qualities={}, patterns={}, raw={}, short_name=OTHER_SHORT,

@@ -24,13 +24,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipmap.core.document import Document, RegionMark
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, OTHER, QUALITIES, REGION_GROUPS, split_region
+from hipmap.core.ids import ANSWERS, BASE_REGIONS, OTHER, REGION_GROUPS, split_region
+from hipmap.i18n import _, language
 from hipmap.knowledge.base import BoolLR, Cause, KnowledgeBase, NumberLR, load_knowledge
 from hipmap.knowledge.texts import (
     OTHER_LABEL,
+    and_text,
     answer_statement,
     cause_label,
     effect_text,
+    quality_text,
+    region_name,
     sentence,
 )
 
@@ -43,7 +47,6 @@ BILATERAL_REGIONS = frozenset(("buttock", "ischial", *REGION_GROUPS["thigh"],
 #: cause (a 500-stroke drawing paints every region: twenty region sentences say nothing).
 MIN_EFFECT = 0.05
 EVIDENCE_LIMIT = 12
-COMMON, UNCOMMON = "one of the more common causes", "a less common cause"
 SEXES = ("female", "male")
 
 
@@ -157,7 +160,9 @@ class _Tables:
     swing: dict[str, dict[str, float]]  # hypothesis -> answer id -> swing (next_questions)
 
 
-_TABLES: dict[int, tuple[KnowledgeBase, _Tables]] = {}
+#: (id of the knowledge base, language) -> (the knowledge base, its tables): the sentences in
+#: the tables are in the language they were made in
+_TABLES: dict[tuple[int, str], tuple[KnowledgeBase, _Tables]] = {}
 
 
 def priors(kb: KnowledgeBase) -> dict[str, float]:
@@ -166,7 +171,8 @@ def priors(kb: KnowledgeBase) -> dict[str, float]:
 
 
 def _tables(kb: KnowledgeBase) -> _Tables:
-    hit = _TABLES.get(id(kb))
+    key = (id(kb), language())
+    hit = _TABLES.get(key)
     if hit is not None and hit[0] is kb:
         return hit[1]
     causes = list(kb.causes.values())
@@ -189,7 +195,7 @@ def _tables(kb: KnowledgeBase) -> _Tables:
     absent = {h: {r: wu * math.log((1 - terr[h][r]) / (1 - mean_p[r])) for r in BASE_REGIONS}
               for h in prior}
     labels = {c.id: cause_label(c) for c in causes}
-    labels[OTHER] = OTHER_LABEL
+    labels[OTHER] = _(OTHER_LABEL)
     region_ev: dict[str, dict[tuple[str, bool], tuple[float, str, tuple[str, ...], str]]] = {}
     for h in prior:
         cause = kb.causes.get(h)
@@ -200,12 +206,13 @@ def _tables(kb: KnowledgeBase) -> _Tables:
                 if abs(eff) < MIN_EFFECT:
                     continue
                 if cause is None:
-                    text = _other_region_text(BASE_REGIONS[r], eff, painted=is_painted)
+                    text = _other_region_text(region_name(r, full=True), eff,
+                                              painted=is_painted)
                     sources: tuple[str, ...] = other.source if other else ()
                 else:
                     t = cause.territory[r]
-                    text = _region_text(BASE_REGIONS[r], labels[h], eff, painted=is_painted,
-                                        common=t.p >= 0.5)
+                    text = _region_text(region_name(r, full=True), labels[h], eff,
+                                        painted=is_painted, common=t.p >= 0.5)
                     sources = t.source
                 out[(r, is_painted)] = (eff, text, sources, effect_text(eff))
     tables = _Tables(
@@ -214,13 +221,13 @@ def _tables(kb: KnowledgeBase) -> _Tables:
         painted=painted,
         absent=absent,
         group_of=group_of,
-        group_label={g.id: g.label for g in kb.groups},
+        group_label={g.id: _(g.label) if g.label else "" for g in kb.groups},
         priors=prior,
         labels=labels,
         region_ev=region_ev,
         swing={h: {aid: _swing(kb.causes.get(h), aid) for aid in ANSWERS} for h in prior},
     )
-    _TABLES[id(kb)] = (kb, tables)
+    _TABLES[key] = (kb, tables)
     return tables
 
 
@@ -246,12 +253,14 @@ def _base_evidence(hyp: str, label: str, tab: _Tables, sources: tuple[str, ...]
     if abs(base) < MIN_EFFECT:
         return []
     if hyp == OTHER:
-        text = ("Taken together, the causes outside the list are about as common as one of "
-                "the more common listed causes." if base > 0 else
-                "Causes outside the list are uncommon.")
+        text = (_("Taken together, the causes outside the list are about as common as one of "
+                  "the more common listed causes.") if base > 0 else
+                _("Causes outside the list are uncommon."))
     else:
-        text = sentence(f"{label} is {COMMON if base > 0 else UNCOMMON} "
-                        "of pain between the hip and the knee.")
+        text = sentence((_("{cause} is one of the more common causes of pain between the hip "
+                           "and the knee.") if base > 0 else
+                         _("{cause} is a less common cause of pain between the hip and the "
+                           "knee.")).format(cause=label))
     return [Evidence("base_rate", base, text, sources)]
 
 
@@ -306,52 +315,50 @@ def _rank_cause(c: Cause, features: Features, tab: _Tables) -> Ranked:
             if band is None or lr == 1.0:
                 continue
             eff = math.log(lr)
-            what = "Your age" if aid == "age" else "How long the pain has lasted"
-            val = f"{value:g}" + (" years" if aid == "age" else " days")
-            add(f"answer:{aid}", Evidence(
-                f"answer:{aid}", eff,
-                f"{what} ({val}) {'fits' if eff > 0 else 'argues against'} {label}.",
-                spec.source))
+            add(f"answer:{aid}", Evidence(f"answer:{aid}", eff,
+                                          _number_text(aid, value, eff, label), spec.source))
         elif isinstance(spec, BoolLR) and isinstance(value, bool):
             eff = math.log(spec.lr_yes if value else spec.lr_no)
+            said = (_("You said {statement}; this fits {cause}.") if eff > 0 else
+                    _("You said {statement}; this argues against {cause}."))
             add(f"answer:{aid}", Evidence(
                 f"answer:{aid}={'yes' if value else 'no'}", eff,
-                f"You said {answer_statement(aid, value)}; this "
-                f"{'fits' if eff > 0 else 'argues against'} {label}.", spec.source))
+                said.format(statement=answer_statement(aid, value), cause=label), spec.source))
     for q in sorted(features.qualities):
         spec_q = c.qualities.get(q)
         if spec_q is None:
             continue
         eff = math.log(spec_q.lr)
-        add(f"quality:{q}", Evidence(f"quality:{q}", eff, (
-            f"You described the pain as {QUALITIES[q]}; this is "
-            f"{'typical of' if eff > 0 else 'less typical of'} {label}."), spec_q.source))
+        described = (_("You described the pain as {quality}; this is typical of {cause}.")
+                     if eff > 0 else
+                     _("You described the pain as {quality}; this is less typical of {cause}."))
+        add(f"quality:{q}", Evidence(f"quality:{q}", eff, described.format(
+            quality=quality_text(q), cause=label), spec_q.source))
     for gid, members in grouped.items():
         key, best = max(members, key=lambda kv: abs(kv[1].effect))  # first wins a tie
         effects.append(best.effect)
         if abs(best.effect) >= MIN_EFFECT:
-            others = [_feature_words(k) for k, _ in members if k != key]
+            others = [_feature_words(k) for k, _ev in members if k != key]
             if others:
-                what = tab.group_label.get(gid) or "the same thing"
-                best.text = (best.text[:-1] + f" (counted once with {' and '.join(others)}: "
-                             f"one sign of {what}).")
+                what = tab.group_label.get(gid) or _("the same thing")
+                best.text = _("{sentence} (counted once with {others}: one sign of "
+                              "{idea}).").format(sentence=best.text[:-1],
+                                                 others=and_text(others), idea=what)
             shown.append(best)
     if features.bilateral and "bilateral" in c.patterns:
         pat = c.patterns["bilateral"]
         eff = math.log(pat.lr)
         effects.append(eff)
-        shown.append(Evidence("pattern:bilateral", eff, (
-            f"Pain on both sides (buttocks or legs) {'fits' if eff > 0 else 'argues against'} "
-            f"{label}."), pat.source))
+        both = (_("Pain on both sides (buttocks or legs) fits {cause}.") if eff > 0 else
+                _("Pain on both sides (buttocks or legs) argues against {cause}."))
+        shown.append(Evidence("pattern:bilateral", eff, both.format(cause=label), pat.source))
     if features.sex is not None and features.sex in c.sex:
         sx = c.sex[features.sex]
         eff = math.log(sx.lr)
         effects.append(eff)
         if abs(eff) >= MIN_EFFECT:
-            who = "women" if features.sex == "female" else "men"
-            shown.append(Evidence(f"sex:{features.sex}", eff, (
-                f"{label[:1].upper() + label[1:]} is {'more' if eff > 0 else 'less'} common in "
-                f"{who}."), sx.source))
+            shown.append(Evidence(f"sex:{features.sex}", eff, sentence(
+                _SEX_TEXT[(features.sex, eff > 0)]().format(cause=label)), sx.source))
     shown.sort(key=lambda e: -abs(e.effect))
     return Ranked(c.id, 0.0, tab.log_mean_prior + math.fsum(effects), shown[:EVIDENCE_LIMIT])
 
@@ -366,34 +373,60 @@ def _rank_other(features: Features, tab: _Tables) -> Ranked:
     return Ranked(OTHER, 0.0, tab.log_mean_prior + math.fsum(effects), shown[:EVIDENCE_LIMIT])
 
 
+#: (sex, more common?) -> the sentence (a function, so that it is translated when used)
+_SEX_TEXT = {
+    ("female", True): lambda: _("{cause} is more common in women."),
+    ("female", False): lambda: _("{cause} is less common in women."),
+    ("male", True): lambda: _("{cause} is more common in men."),
+    ("male", False): lambda: _("{cause} is less common in men."),
+}
+
+
+def _number_text(aid: str, value: float, eff: float, label: str) -> str:
+    """'Your age (58 years) fits hip osteoarthritis.' — one whole sentence per case."""
+    if aid == "age":
+        text = (_("Your age ({years} years) fits {cause}.") if eff > 0 else
+                _("Your age ({years} years) argues against {cause}."))
+        return text.format(years=f"{value:g}", cause=label)
+    text = (_("How long the pain has lasted ({days} days) fits {cause}.") if eff > 0 else
+            _("How long the pain has lasted ({days} days) argues against {cause}."))
+    return text.format(days=f"{value:g}", cause=label)
+
+
 def _feature_words(key: str) -> str:
-    kind, _, fid = key.partition(":")
+    kind, _sep, fid = key.partition(":")
     if kind == "quality":
-        return QUALITIES[fid].split(" (")[0]
+        return quality_text(fid).split(" (")[0]
     return answer_statement(fid, True)
 
 
 def _region_text(region: str, label: str, eff: float, *, painted: bool, common: bool) -> str:
     if painted:
         if eff > 0:
-            how = "is common with" if common else "fits"
-            return f"You marked pain in the {region}; this {how} {label}."
-        return f"You marked pain in the {region}; this is unusual for {label}."
-    if eff < 0:
-        return f"No pain is marked in the {region}, where {label} often hurts."
-    return f"No pain is marked in the {region}; {label} rarely reaches there."
+            text = (_("You marked pain in the {region}; this is common with {cause}.") if common
+                    else _("You marked pain in the {region}; this fits {cause}."))
+        else:
+            text = _("You marked pain in the {region}; this is unusual for {cause}.")
+    elif eff < 0:
+        text = _("No pain is marked in the {region}, where {cause} often hurts.")
+    else:
+        text = _("No pain is marked in the {region}; {cause} rarely reaches there.")
+    return text.format(region=region, cause=label)
 
 
 def _other_region_text(region: str, eff: float, *, painted: bool) -> str:
     if painted:
         if eff > 0:
-            return (f"You marked pain in the {region}; the listed causes rarely hurt there, "
-                    "so a cause outside the list becomes more likely.")
-        return (f"You marked pain in the {region}, where the listed causes often hurt; "
-                "this argues against a cause outside the list.")
-    if eff > 0:
-        return (f"No pain is marked in the {region}, where the listed causes often hurt.")
-    return f"No pain is marked in the {region}."
+            text = _("You marked pain in the {region}; the listed causes rarely hurt there, "
+                     "so a cause outside the list becomes more likely.")
+        else:
+            text = _("You marked pain in the {region}, where the listed causes often hurt; "
+                     "this argues against a cause outside the list.")
+    elif eff > 0:
+        text = _("No pain is marked in the {region}, where the listed causes often hurt.")
+    else:
+        text = _("No pain is marked in the {region}.")
+    return text.format(region=region)
 
 
 # ------------------------------------------------------------------ next questions
@@ -431,10 +464,13 @@ def next_questions(ranked: list[Ranked], features: Features, kb: KnowledgeBase |
         favours = a if swings[a.cause] > swings[b.cause] else b
         other = b if favours is a else a
         lab = tab.labels
-        why = f"Separates {lab[a.cause]} from {lab[b.cause]}: "
-        why += (f"a 'yes' points towards {lab[favours.cause]}, "
-                f"a 'no' towards {lab[other.cause]}."
-                if kind == "bool" else "the answer weighs differently for each.")
+        if kind == "bool":
+            why = _("Separates {first} from {second}: a 'yes' points towards {yes}, a 'no' "
+                    "towards {no}.").format(first=lab[a.cause], second=lab[b.cause],
+                                           yes=lab[favours.cause], no=lab[other.cause])
+        else:
+            why = _("Separates {first} from {second}: the answer weighs differently for "
+                    "each.").format(first=lab[a.cause], second=lab[b.cause])
         out.append((best, Question(aid, why, "separates")))
     out.sort(key=lambda t: -t[0])
     return [q for _, q in out[:limit]]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hipmap.core.ids import URGENCIES
+from hipmap.i18n import N_, _, ngettext
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
 from hipmap.knowledge.rules import Situation, all_of, any_of, both
 from hipmap.knowledge.texts import screening_text
@@ -17,11 +18,10 @@ if TYPE_CHECKING:
     from hipmap.knowledge.matcher import Features
 
 #: The seed's reasons to book a consultation (any one is enough), with the sentence for each.
-CONSULT_ANSWERS = {"worsening": "The pain is getting worse.",
-                   "disturbs_sleep": "The pain disturbs sleep.",
-                   "limits_daily_activities": "The pain makes everyday activities hard."}
+CONSULT_ANSWERS = {"worsening": N_("The pain is getting worse."),
+                   "disturbs_sleep": N_("The pain disturbs sleep."),
+                   "limits_daily_activities": N_("The pain makes everyday activities hard.")}
 CONSULT_AFTER_DAYS = 14  # "persistent pain that lasts longer than two weeks"
-SCREENING_INCOMPLETE = "Red-flag screening is incomplete"
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def red_flags(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
         held = [c for c in rule.all if c.evaluate(s) is True]
         held += [c for c in rule.any if c.evaluate(s) is True]
         triggers = tuple(dict.fromkeys(a for c in held for a in c.answers))
-        flag = RedFlag(rule.flag, rule.urgency, rule.message, rule.action, triggers,
+        flag = RedFlag(rule.flag, rule.urgency, _(rule.message), _(rule.action), triggers,
                        rule.source, tuple(c.describe() for c in held))
         prev = found.get(rule.flag)
         if prev is None or URGENCIES.index(flag.urgency) > URGENCIES.index(prev.urgency):
@@ -93,7 +93,7 @@ def screening(answers: Mapping[str, Any], kb: KnowledgeBase | None = None, *,
             continue
         for aid in sc.ask:
             if aid not in answers and aid not in order:
-                order[aid] = sc.why
+                order[aid] = _(sc.why) if sc.why else ""
     return Screening(complete=not order, unscreened=tuple(order), why=order)
 
 
@@ -109,25 +109,34 @@ def urgency(answers: Mapping[str, Any], flags: list[RedFlag], *, anything_record
         return level, [f.message for f in flags]
     reasons = []
     if not anything_recorded:
-        reasons.append("Nothing has been painted or answered yet: paint where it hurts and "
-                       "answer the questions, red-flag questions first.")
+        reasons.append(_("Nothing has been painted or answered yet: paint where it hurts and "
+                         "answer the questions, red-flag questions first."))
     if unscreened:
-        reasons.append(f"{SCREENING_INCOMPLETE}: {len(unscreened)} red-flag question"
-                       f"{'s' if len(unscreened) != 1 else ''} still to ask. "
-                       f"{screening_text(list(unscreened))}")
+        reasons.append(screening_reason(unscreened))
     days = answers.get("duration_days")
     consult = []
     if isinstance(days, int | float) and not isinstance(days, bool) \
             and days > CONSULT_AFTER_DAYS:
-        consult.append(f"The pain has lasted {days:g} days, more than two weeks.")
-    consult += [text for aid, text in CONSULT_ANSWERS.items() if answers.get(aid) is True]
+        consult.append(_("The pain has lasted {days} days, more than two weeks.").format(
+            days=f"{days:g}"))
+    consult += [_(text) for aid, text in CONSULT_ANSWERS.items() if answers.get(aid) is True]
     reasons += consult
     if consult or unscreened:
         return "see_clinician", reasons
-    reasons.append("No red flag and no reason to book a consultation was reported. Review with "
-                   "a clinician if the pain lasts more than two weeks, gets worse, or disturbs "
-                   "sleep or daily life.")
+    reasons.append(_("No red flag and no reason to book a consultation was reported. Review "
+                     "with a clinician if the pain lasts more than two weeks, gets worse, or "
+                     "disturbs sleep or daily life."))
     return "self_care", reasons
+
+
+def screening_reason(unscreened: tuple[str, ...] | list[str]) -> str:
+    """The urgency reason while red-flag screening is incomplete: how many questions are
+    left and which. Every surface that shows the headline's detail leaves it out (it says
+    the same)."""
+    n = len(unscreened)
+    return ngettext("Red-flag screening is incomplete: {n} red-flag question still to ask. "
+                    "{ask}", "Red-flag screening is incomplete: {n} red-flag questions still "
+                    "to ask. {ask}", n).format(n=n, ask=screening_text(list(unscreened)))
 
 
 def unanswered_red_flag_questions(answers: Mapping[str, Any]) -> list[str]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, QUALITIES, REGION_GROUPS
+from hipmap.i18n import N_
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq}
@@ -87,22 +88,32 @@ class Condition:
             from hipmap.knowledge.texts import answer_statement
 
             return answer_statement(self.answer, bool(self.value))
+        from hipmap.i18n import _
+        from hipmap.knowledge.texts import or_text, quality_text, region_name
+
         if self.kind == "number":
-            words = {">=": "or over", ">": "over", "<=": "or under", "<": "under", "=": ""}
-            what = "age" if self.answer == "age" else "days of pain"
-            if self.op in (">=", "<="):
-                return f"{what} {self.value:g} {words[self.op]}"
-            return f"{what} {words[self.op]} {self.value:g}".replace("  ", " ")
+            words = _AGE_WORDS if self.answer == "age" else _DAYS_WORDS
+            return _(words[self.op]).format(value=f"{self.value:g}")
         if self.kind == "painted":
-            return "pain marked in the " + _region_words(self.regions)
+            return _("pain marked in the {regions}").format(
+                regions=or_text([region_name(r) for r in BASE_REGIONS if r in self.regions]))
         if self.kind == "bilateral":
-            return "pain marked on both sides (" + _region_words(self.regions) + ")"
-        return "pain described as " + " or ".join(sorted(self.qualities))
+            return _("pain marked on both sides ({regions})").format(
+                regions=or_text([region_name(r) for r in BASE_REGIONS if r in self.regions]))
+        words = [quality_text(q).split(" (")[0] for q in sorted(self.qualities)]
+        text = words[0]
+        for word in words[1:]:  # 'burning or numbness or shooting'
+            text = _("{items} or {last}").format(items=text, last=word)
+        return _("pain described as {qualities}").format(qualities=text)
 
 
-def _region_words(regions: frozenset[str]) -> str:
-    names = [BASE_REGIONS[r].split(" (")[0] for r in BASE_REGIONS if r in regions]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+#: A number condition in words, per operator (translated when shown).
+_AGE_WORDS = {">=": N_("age {value} or over"), ">": N_("age over {value}"),
+              "<=": N_("age {value} or under"), "<": N_("age under {value}"),
+              "=": N_("age {value}")}
+_DAYS_WORDS = {">=": N_("days of pain {value} or over"), ">": N_("days of pain over {value}"),
+               "<=": N_("days of pain {value} or under"), "<": N_("days of pain under {value}"),
+               "=": N_("days of pain {value}")}
 
 
 def _regions(tokens: str, text: str) -> frozenset[str]:

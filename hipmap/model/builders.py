@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hipmap.core.document import RegionMark, Stroke
+from hipmap.i18n import _
 from hipmap.knowledge.texts import region_name
 from hipmap.model.edits import AddMarks, Edit, RemoveMarks, ReplaceMarks
 
@@ -53,7 +54,7 @@ def erase_along(model: DrawingModel, view: str, points: Sequence[tuple[float, fl
     from hipmap.geometry.coverage import stroke_polygon
 
     eraser = stroke_polygon(points, width)
-    return rub_out(model, "Erase", lambda v: eraser if v == view else None)
+    return rub_out(model, _("Erase"), lambda v: eraser if v == view else None)
 
 
 def region_marks(model: DrawingModel, region_id: str) -> dict[int, RegionMark]:
@@ -68,9 +69,9 @@ def tap_region(model: DrawingModel, region_id: str, intensity: float,
     name = region_name(region_id)
     existing = list(region_marks(model, region_id))
     if existing:
-        return RemoveMarks(f"Empty {name}", ids=existing)
-    return AddMarks(f"Fill {name}", [RegionMark(region=region_id, intensity=float(intensity),
-                                               quality=quality)])
+        return RemoveMarks(_("Empty {region}").format(region=name), ids=existing)
+    return AddMarks(_("Fill {region}").format(region=name), [
+        RegionMark(region=region_id, intensity=float(intensity), quality=quality)])
 
 
 def tick_region(model: DrawingModel, region_id: str, on: bool, intensity: float,
@@ -82,16 +83,15 @@ def tick_region(model: DrawingModel, region_id: str, on: bool, intensity: float,
     if on:
         if marks:
             return None
-        return AddMarks(f"Tick {name}", [RegionMark(region=region_id,
-                                                    intensity=float(intensity),
-                                                    quality=quality)])
+        return AddMarks(_("Tick {region}").format(region=name), [
+            RegionMark(region=region_id, intensity=float(intensity), quality=quality)])
     atlas = model.coverage.atlas
 
     def inside(view: str) -> BaseGeometry | None:
         area = atlas.view(view).regions.get(region_id)
         return None if area is None else area.geom
 
-    return rub_out(model, f"Clear {name}", inside, drop=list(marks))
+    return rub_out(model, _("Clear {region}").format(region=name), inside, drop=list(marks))
 
 
 def rate_region(model: DrawingModel, region_id: str, intensity: float,
@@ -102,10 +102,10 @@ def rate_region(model: DrawingModel, region_id: str, intensity: float,
     marks = region_marks(model, region_id)
     new = RegionMark(region=region_id, intensity=float(intensity), quality=quality)
     if not marks:
-        return AddMarks(f"Tick {name}", [new])
+        return AddMarks(_("Tick {region}").format(region=name), [new])
     old = next(iter(marks.values()))
     if (old.intensity, old.quality) == (new.intensity, new.quality):
         return None
     new = RegionMark(region=region_id, intensity=new.intensity, quality=new.quality,
                      coverage=old.coverage, extra=old.extra)
-    return ReplaceMarks(f"Set {name}", remove=list(marks), add=[new])
+    return ReplaceMarks(_("Set {region}").format(region=name), remove=list(marks), add=[new])

@@ -75,13 +75,20 @@ class Orphan:
 
     def describe(self) -> str:
         """One line for a dialog or a menu: patient, time, marks, file."""
-        who = f"patient {self.patient_id}" if self.patient_id else "no patient id"
+        from hipmap.i18n import _, ngettext
+
+        who = (_("patient {id}").format(id=self.patient_id) if self.patient_id else
+               _("no patient id"))
         when = self.updated.replace("T", " ").removesuffix("Z") + " UTC"
-        what = f"{len(self.doc.marks)} mark{'s' * (len(self.doc.marks) != 1)}"
+        n = len(self.doc.marks)
+        what = ngettext("{n} mark", "{n} marks", n).format(n=n)
         if self.doc.answers:
-            what += f", {len(self.doc.answers)} answer{'s' * (len(self.doc.answers) != 1)}"
-        name = Path(self.file).name if self.file else "never saved"
-        return f"{who} — {what} — last change {when} — {name}"
+            k = len(self.doc.answers)
+            what = _("{marks}, {answers}").format(
+                marks=what, answers=ngettext("{n} answer", "{n} answers", k).format(n=k))
+        name = Path(self.file).name if self.file else _("never saved")
+        return _("{who} — {what} — last change {when} — {file}").format(
+            who=who, what=what, when=when, file=name)
 
 
 class JournalWriter(Protocol):

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hipmap.core.ids import ANSWERS
+from hipmap.i18n import _
 from hipmap.knowledge.assessment import headline, headline_detail, verdict_style
 from hipmap.knowledge.base import KnowledgeBase, Source, load_knowledge
-from hipmap.knowledge.red_flags import SCREENING_INCOMPLETE
+from hipmap.knowledge.red_flags import screening_reason
 from hipmap.knowledge.texts import (
     cause_name,
     cause_short,
@@ -25,6 +26,7 @@ from hipmap.knowledge.texts import (
     effect_text,
     number_text,
     percent_text,
+    question_text,
     region_label,
 )
 
@@ -119,11 +121,12 @@ def build(assessment: Assessment, doc: Document | None = None,
     kb = kb or load_knowledge()
     a = assessment
     detail = headline_detail(a)
-    reasons = tuple(r for r in a.urgency_reasons
-                    if not (detail and r.startswith(SCREENING_INCOMPLETE)))  # said in detail
+    said = screening_reason(a.unscreened) if detail else None  # the detail says it already
+    reasons = tuple(r for r in a.urgency_reasons if r != said)
     causes = tuple(
         CauseLine(rank=i, cause=r.cause, short_name=cause_short(kb, r.cause),
-                  name=cause_name(kb, r.cause), plain_summary=kb.causes[r.cause].plain_summary,
+                  name=cause_name(kb, r.cause),
+                  plain_summary=_(kb.causes[r.cause].plain_summary),
                   score=r.score, percent=percent_text(r.score),
                   evidence=tuple(EvidenceLine(e.factor, e.effect > 0, e.text,
                                               effect_text(round(e.effect, 3)), e.sources)
@@ -131,7 +134,8 @@ def build(assessment: Assessment, doc: Document | None = None,
         for i, r in enumerate(a.ranking, start=1))
     answers: tuple[tuple[str, str], ...] = ()
     if doc is not None:
-        answers = tuple((ANSWERS[aid][2], yes_no(v) if isinstance(v, bool) else number_text(v))
+        answers = tuple((question_text(aid), yes_no(v) if isinstance(v, bool) else
+                         number_text(v))
                         for aid, v in doc.effective_answers().items() if aid in ANSWERS)
     return Content(
         patient=tuple((k, v) for k, v in ((doc.patient or {}) if doc else {}).items()
@@ -144,14 +148,14 @@ def build(assessment: Assessment, doc: Document | None = None,
                                  number_text(r.intensity)) for r in a.regions),
         dermatomes=tuple((d.id, coverage_text(d.coverage)) for d in a.dermatomes),
         causes=causes,
-        questions=tuple(QuestionLine(q.answer, ANSWERS[q.answer][2], q.why,
+        questions=tuple(QuestionLine(q.answer, question_text(q.answer), q.why,
                                      q.kind == "red_flag") for q in a.next_questions),
         answers=answers,
         knowledge_version=a.knowledge_version, disclaimer=a.disclaimer, kb=kb)
 
 
 def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return _("yes") if value else _("no")
 
 
 class Citations:

@@ -8,6 +8,7 @@ import html
 from typing import TYPE_CHECKING
 
 from hipmap.core.ids import OTHER
+from hipmap.i18n import _
 from hipmap.knowledge.texts import cause_name, sentence
 from hipmap.report import palette
 from hipmap.report.content import Citations, build
@@ -30,19 +31,19 @@ def evidence_html(kb: KnowledgeBase, assessment: Assessment | None, cause: str) 
                 if nums else "")
 
     parts = [f"<h3 style='margin:0'>{e(cause_name(kb, cause))}</h3>",
-             f"<p style='margin-top:4px'>{e(c.plain_summary)}</p>"]
+             f"<p style='margin-top:4px'>{e(_(c.plain_summary))}</p>"]
     line = None
     if assessment is not None:
         content = build(assessment, kb=kb)
         line = content.cause(cause)
     if line is not None:
-        where = ("It has no territory of its own: it stands for every cause outside the "
-                 "list." if cause == OTHER else
-                 "Blue on the diagram: where this cause usually hurts (darker = more "
-                 "often).")
-        parts.append(f"<p><b>{line.percent}</b> — rank {line.rank} of "
-                     f"{len(content.causes)}. {where}</p>")
-        parts.append("<p style='margin-bottom:2px'><b>What moved the score</b></p>"
+        where = (_("It has no territory of its own: it stands for every cause outside the "
+                   "list.") if cause == OTHER else
+                 _("Blue on the diagram: where this cause usually hurts (darker = more "
+                   "often)."))
+        rank = _("rank {rank} of {n}").format(rank=line.rank, n=len(content.causes))
+        parts.append(f"<p><b>{line.percent}</b> — {e(rank)}. {e(where)}</p>")
+        parts.append(f"<p style='margin-bottom:2px'><b>{e(_('What moved the score'))}</b></p>"
                      "<table cellspacing='0' cellpadding='2'>")
         for ev in line.evidence:
             arrow, col = ("▲", palette.SUPPORTS) if ev.supports else ("▼", palette.AGAINST)
@@ -56,15 +57,15 @@ def evidence_html(kb: KnowledgeBase, assessment: Assessment | None, cause: str) 
         refs.cite(t.source)
     listed = refs.sources()
     if listed:
-        parts.append("<p style='margin-bottom:2px'><b>Sources</b></p><ol style="
+        parts.append(f"<p style='margin-bottom:2px'><b>{e(_('Sources'))}</b></p><ol style="
                      "'margin-top:0; margin-left:-20px'>")
         for _n, sid, src in listed:
             if src is None:
                 parts.append(f"<li>{e(sid)}</li>")
                 continue
             mark = "" if src.verified else \
-                f" <b style='color:{palette.UNVERIFIED}'>[UNVERIFIED]</b>"
-            link = (f" <a href='{e(src.url)}'>link</a>"
+                f" <b style='color:{palette.UNVERIFIED}'>[{e(_('UNVERIFIED'))}]</b>"
+            link = (f" <a href='{e(src.url)}'>{e(_('link'))}</a>"
                     if src.url.startswith("http") else "")
             parts.append(f"<li>{e(src.citation)}{link}{mark}</li>")
         parts.append("</ol>")

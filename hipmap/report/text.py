@@ -6,7 +6,13 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from hipmap.knowledge.texts import sentence
+from hipmap.i18n import _
+from hipmap.knowledge.texts import (
+    list_text,
+    patient_key_text,
+    patient_value_text,
+    sentence,
+)
 from hipmap.report.content import Content, build
 
 if TYPE_CHECKING:
@@ -30,30 +36,36 @@ def assessment_text(doc: Document, a: Assessment, kb: KnowledgeBase | None = Non
 
 
 def content_text(c: Content) -> str:
-    out = ["hipmap assessment", "=" * 17, ""]
+    title = _("hipmap assessment")
+    out = [title, "=" * len(title), ""]
     if c.patient:
-        out.append("Patient: " + ", ".join(f"{k} {v}" for k, v in c.patient))
-    out.append(f"URGENCY: {c.headline}")
+        out.append(_("Patient: {who}").format(
+            who=list_text([f"{patient_key_text(k)} {patient_value_text(k, v)}"
+                           for k, v in c.patient])))
+    out.append(_("URGENCY: {headline}").format(headline=c.headline))
     if c.detail:
         out.append(wrap(c.detail))
     out += [wrap(f"- {reason}") for reason in c.reasons]
     if c.red_flags:
-        out += ["", "RED FLAGS — these come before any ranking:"]
+        out += ["", _("RED FLAGS — these come before any ranking:")]
         for f in c.red_flags:
             out.append(wrap(f"! {f.id} ({f.urgency}): {f.message}"))
-            out.append(wrap(f"  What to do now: {f.action}"))
+            out.append(wrap("  " + _("What to do now: {action}").format(action=f.action)))
             if f.because:
-                out.append(wrap(f"  Because: {'; '.join(f.because)}"))
-    out += ["", "Where it hurts (patient's sides):"]
+                out.append(wrap("  " + _("Because: {reasons}").format(
+                    reasons="; ".join(f.because))))
+    out += ["", _("Where it hurts (patient's sides):")]
     if not c.regions:
-        out.append("  nothing painted")
+        out.append("  " + _("nothing painted"))
     for r in c.regions:
-        out.append(f"  {r.label:<44} {r.coverage:>5} covered, intensity {r.intensity}")
+        out.append(f"  {r.label:<44} " + _("{coverage} covered, intensity {intensity}").format(
+            coverage=f"{r.coverage:>5}", intensity=r.intensity))
     if c.dermatomes:
-        derm = ", ".join(f"{d} {cov}" for d, cov in c.dermatomes)
-        out.append(wrap(f"Dermatomes (consensus map; real ones vary): {derm}", ""))
-    out += ["", "Candidate causes, most likely first (not a diagnosis; 'Other' = none of the "
-            "listed causes fits well):"]
+        derm = list_text([f"{d} {cov}" for d, cov in c.dermatomes])
+        out.append(wrap(_("Dermatomes (consensus map; real ones vary): {dermatomes}").format(
+            dermatomes=derm), ""))
+    out += ["", _("Candidate causes, most likely first (not a diagnosis; 'Other' = none of "
+                  "the listed causes fits well):")]
     for cl in c.causes:
         bar = "#" * round(cl.score * BAR)
         out.append(f"{cl.rank:>2}. {cl.short_name:<18} {cl.percent:>6}  {bar}")
@@ -63,7 +75,8 @@ def content_text(c: Content) -> str:
                 sign = "+" if e.supports else "-"
                 out.append(wrap(f"{sign} {e.text} ({sentence(e.effect)}.)", "      "))
     if c.red_questions:
-        out += ["", "Ask first — red-flag questions still unanswered (most important first):"]
+        out += ["", _("Ask first — red-flag questions still unanswered (most important "
+                      "first):")]
         last_why = None
         for q in c.red_questions:
             if q.why != last_why:
@@ -71,7 +84,8 @@ def content_text(c: Content) -> str:
                 last_why = q.why
             out.append(wrap(f"! {q.question}", "    "))
     if c.other_questions:
-        out += ["", "Then ask (separates the leading causes):"]
+        out += ["", _("Then ask (separates the leading causes):")]
         out += [wrap(f"? {q.question}  — {q.why}") for q in c.other_questions]
-    out += ["", wrap(f"Knowledge base {c.knowledge_version}. {c.disclaimer}", ""), ""]
+    out += ["", wrap(_("Knowledge base {version}. {disclaimer}").format(
+        version=c.knowledge_version, disclaimer=c.disclaimer), ""), ""]
     return "\n".join(out)

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from sqlalchemy import Table, and_, func, insert, select, text
 
+from hipmap.i18n import _
 from hipmap.storage import schema as s
 from hipmap.storage.errors import BadRecordInput
 from hipmap.storage.store import Store, iso
@@ -109,9 +110,9 @@ def backup(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
 
     out = Path(path)
     if not out.parent.is_dir():
-        raise BadRecordInput(f"{out}: the folder does not exist")
+        raise BadRecordInput(_("{out}: the folder does not exist").format(out=out))
     if out.is_dir():
-        raise BadRecordInput(f"{out}: is a folder; give a file name")
+        raise BadRecordInput(_("{out}: is a folder; give a file name").format(out=out))
     counts = {t: 0 for t in s.TABLES}
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
@@ -167,11 +168,11 @@ def _open_backup(path: Path) -> IO[bytes]:
     try:
         fh = open(path, "rb")  # noqa: SIM115 - returned to the caller
     except FileNotFoundError:
-        raise BadRecordInput(f"{path}: no such file") from None
+        raise BadRecordInput(_("{path}: no such file").format(path=path)) from None
     except IsADirectoryError:
-        raise BadRecordInput(f"{path}: is a folder, not a backup") from None
+        raise BadRecordInput(_("{path}: is a folder, not a backup").format(path=path)) from None
     except PermissionError:
-        raise BadRecordInput(f"{path}: permission denied") from None
+        raise BadRecordInput(_("{path}: permission denied").format(path=path)) from None
     if fh.read(2) == b"\x1f\x8b":
         fh.seek(0)
         return gzip.GzipFile(fileobj=fh, mode="rb")  # type: ignore[return-value]
@@ -188,16 +189,19 @@ def _read_backup(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 try:
                     obj = json.loads(line)
                 except ValueError:
-                    raise BadRecordInput(f"{path}: line {n} is not JSON: not a hipmap backup, "
-                                         "or damaged") from None
+                    raise BadRecordInput(_("{path}: line {n} is not JSON: not a hipmap backup, or "
+                                           "damaged").format(path=path, n=n)) from None
                 if not isinstance(obj, dict) or len(obj) < 1:
-                    raise BadRecordInput(f"{path}: line {n} is not a backup record")
+                    raise BadRecordInput(_("{path}: line {n} is not a backup record").format(
+                        path=path, n=n))
                 yield n, obj
         except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise BadRecordInput(f"{path}: the backup is damaged or cut short ({exc})"
+            raise BadRecordInput(_("{path}: the backup is damaged or cut short ({reason})").format(
+                path=path, reason=exc)
                                  ) from None
         except UnicodeDecodeError:
-            raise BadRecordInput(f"{path}: not a hipmap backup (not UTF-8)") from None
+            raise BadRecordInput(_("{path}: not a hipmap backup (not UTF-8)").format(
+                path=path)) from None
 
 
 def restore(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
@@ -211,12 +215,13 @@ def restore(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
     rows = _read_backup(src)
     first = next(rows, None)
     if first is None or first[1].get("format") != BACKUP_FORMAT:
-        raise BadRecordInput(f"{src}: not a hipmap backup (expected {BACKUP_FORMAT} on the "
-                             "first line)")
+        raise BadRecordInput(_("{src}: not a hipmap backup (expected {format} on the first "
+                               "line)").format(src=src, format=BACKUP_FORMAT))
     header = first[1]
     if header.get("schema") not in known_revisions(store.migrations):
-        raise BadRecordInput(f"{src}: the backup has schema {header.get('schema')}, which this "
-                             "hipmap does not know (a newer hipmap wrote it)")
+        raise BadRecordInput(_("{src}: the backup has schema {schema}, which this hipmap does not "
+                               "know (a newer hipmap wrote it)").format(
+                                   src=src, schema=header.get('schema')))
     counts = {t: 0 for t in s.TABLES}
     try:
         with store._tx(write=True) as conn:
@@ -224,32 +229,34 @@ def restore(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
                 s.metadata.tables[t])).scalar_one()) for t in s.TABLES}
             if any(present.values()):
                 raise BadRecordInput(
-                    f"the database {store.where} is not empty ({present['patients']} "
-                    f"patients, {present['visits']} visits): restore goes into an empty "
-                    "database only; nothing was changed")
+                    _("the database {where} is not empty ({patients} patients, {visits} visits): "
+                      "restore goes into an empty database only; nothing was changed").format(
+                          where=store.where, patients=present["patients"],
+                          visits=present["visits"]))
             pending: dict[str, list[dict[str, Any]]] = {t: [] for t in s.TABLES}
             end = None
             for n, obj in rows:
                 if end is not None:
-                    raise BadRecordInput(f"{src}: line {n} comes after the end of the backup")
+                    raise BadRecordInput(_("{src}: line {n} comes after the end of the "
+                                           "backup").format(src=src, n=n))
                 if "end" in obj:
                     end = obj["end"]
                     continue
                 name, data = next(iter(obj.items())) if len(obj) == 1 else (None, None)
                 if name not in pending or not isinstance(data, dict):
-                    raise BadRecordInput(f"{src}: line {n} is not a patient, visit, revision "
-                                         "or journal record")
+                    raise BadRecordInput(_("{src}: line {n} is not a patient, visit, revision or "
+                                           "journal record").format(src=src, n=n))
                 pending[name].append(_row_values(s.metadata.tables[name], data, src, n))
                 counts[name] += 1
                 if len(pending[name]) >= BATCH:
                     _flush(conn, pending, upto=name)
             _flush(conn, pending, upto=None)
             if end is None:
-                raise BadRecordInput(f"{src}: the backup is cut short (no end line): nothing "
-                                     "was restored")
+                raise BadRecordInput(_("{src}: the backup is cut short (no end line): nothing was "
+                                       "restored").format(src=src))
             if {k: end.get(k) for k in s.TABLES} != counts:
-                raise BadRecordInput(f"{src}: the backup says {end} but holds {counts}: "
-                                     "nothing was restored")
+                raise BadRecordInput(_("{src}: the backup says {end} but holds {counts}: nothing "
+                                       "was restored").format(src=src, end=end, counts=counts))
             if store.backend == "postgresql":
                 for name in ("visits", "revisions"):
                     conn.execute(text(
@@ -278,12 +285,14 @@ def _row_values(table: Table, data: dict[str, Any], src: Path, n: int) -> dict[s
             try:
                 val = datetime.fromisoformat(str(val).replace("Z", "+00:00"))
             except ValueError:
-                raise BadRecordInput(f"{src}: line {n}: {col.name} is not a date-time"
+                raise BadRecordInput(_("{src}: line {n}: {name} is not a date-time").format(
+                    src=src, n=n, name=col.name)
                                      ) from None
         out[col.name] = val
     unknown = set(data) - set(out)
     if unknown:
-        raise BadRecordInput(f"{src}: line {n}: unknown columns {sorted(unknown)}")
+        raise BadRecordInput(_("{src}: line {n}: unknown columns {unknown}").format(
+            src=src, n=n, unknown=sorted(unknown)))
     return out
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
+from hipmap.i18n import _
 from hipmap.storage.errors import BadRecordInput, DatabaseUnavailable, StorageError
 
 DEFAULT_FILE = "hipmap.db"
@@ -41,15 +42,16 @@ def parse_url(url: str | None) -> tuple[URL, bool]:
     try:
         u = make_url(url.strip())
     except Exception:
-        raise BadRecordInput(f"--db / HIPMAP_DB is not a database URL (expected {EXAMPLES})"
-                             ) from None
-    backend, _, driver = u.drivername.partition("+")
+        raise BadRecordInput(_("--db / HIPMAP_DB is not a database URL (expected "
+                               "{examples})").format(examples=EXAMPLES)) from None
+    backend, _sep, driver = u.drivername.partition("+")
     if backend == "sqlite" and driver in ("", "pysqlite"):
         return u.set(drivername="sqlite"), False
     if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
         return u.set(drivername="postgresql+psycopg"), False
-    raise BadRecordInput(f"--db: hipmap works with SQLite and PostgreSQL (psycopg 3), not "
-                         f"{u.drivername!r} (expected {EXAMPLES})")
+    raise BadRecordInput(_("--db: hipmap works with SQLite and PostgreSQL (psycopg 3), not "
+                           "{driver} (expected {examples})").format(
+                               driver=repr(u.drivername), examples=EXAMPLES))
 
 
 def describe(u: URL) -> str:
@@ -104,13 +106,14 @@ def _sqlite_engine(u: URL, default: bool) -> Engine:
         if default:
             ensure_private_dir(path.parent)
         elif not path.parent.is_dir():
-            raise BadRecordInput(f"{path}: the folder for the database does not exist")
+            raise BadRecordInput(_("{path}: the folder for the database does not exist").format(
+                path=path))
         if path.is_dir():
-            raise BadRecordInput(f"{path}: is a folder, not a database file")
+            raise BadRecordInput(_("{path}: is a folder, not a database file").format(path=path))
         try:
             ensure_private_file(path, enforce=default)
         except PermissionError:
-            raise DatabaseUnavailable(f"{path}: permission denied") from None
+            raise DatabaseUnavailable(_("{path}: permission denied").format(path=path)) from None
         u = u.set(database=str(path))
     engine = create_engine(u, connect_args={"timeout": SQLITE_BUSY_MS / 1000,
                                             "check_same_thread": False}, **kwargs)
@@ -184,15 +187,17 @@ def translate(exc: BaseException, u: URL, *, connecting: bool = False) -> Storag
     msg = one_line(exc, u)
     sqlite = u.get_backend_name() == "sqlite"
     if sqlite and "file is not a database" in msg:
-        return BadRecordInput(f"{where}: this file is not an SQLite database")
+        return BadRecordInput(_("{where}: this file is not an SQLite database").format(where=where))
     if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or connecting:
-        what = "cannot open the database" if connecting else "the database failed"
+        what = _("cannot open the database") if connecting else _("the database failed")
         if not sqlite and connecting:
             what = "cannot connect to the database server"
-        return DatabaseUnavailable(f"{what} {where}: {msg}")
+        return DatabaseUnavailable(_("{what} {where}: {msg}").format(
+            what=what, where=where, msg=msg))
     if isinstance(exc, sa_exc.ProgrammingError) and "permission denied" in msg:
-        return StorageError(f"the database {where} refused: {msg} (this database user may not "
-                            "do that; see 'hipmap db roles')")
+        return StorageError(_("the database {where} refused: {msg} (this database user may not do "
+                              "that; see 'hipmap db roles')").format(where=where, msg=msg))
     if isinstance(exc, sa_exc.DBAPIError):
-        return StorageError(f"the database {where} refused: {msg}")
-    return StorageError(f"{where}: {type(exc).__name__}: {msg}")
+        return StorageError(_("the database {where} refused: {msg}").format(where=where, msg=msg))
+    return StorageError(_("{where}: {__name__}: {msg}").format(
+        where=where, __name__=type(exc).__name__, msg=msg))

@@ -13,6 +13,8 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from hipmap.i18n import _
+
 if TYPE_CHECKING:
     from hipmap.storage.store import Store
 
@@ -26,7 +28,7 @@ def patient_bundle(store: Store, patient: Any) -> dict[str, Any]:
     pid = patient_id(patient)
     record = store.get_patient(pid)
     if record is None:
-        raise NotFound(f"there is no patient {pid} in {store.where}")
+        raise NotFound(_("there is no patient {pid} in {where}").format(pid=pid, where=store.where))
     entries: list[dict[str, Any]] = []
     patient_ref = f"urn:uuid:{uuid.uuid5(NS, json.dumps(['patient', pid]))}"
     have_patient = False

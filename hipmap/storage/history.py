@@ -15,12 +15,15 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from hipmap.core.ids import REGION_GROUPS, SIDES
+from hipmap.i18n import N_, _
 
 if TYPE_CHECKING:
     from hipmap.storage.store import Store
 
 FORMAT = "hipmap.history/1"
-GROUP_NAMES = {"hip": "hip", "thigh": "thigh", "knee": "knee", "below_knee": "below the knee"}
+#: region group -> how the text names it (marked for translation, translated when shown)
+GROUP_NAMES = {"hip": N_("hip"), "thigh": N_("thigh"), "knee": N_("knee"),
+               "below_knee": N_("below the knee")}
 
 
 @cache
@@ -87,7 +90,8 @@ def history(store: Store, patient: Any) -> dict[str, Any]:
 
     pid = patient_id(patient)
     if store.get_patient(pid) is None:
-        raise NotFound(f"there is no patient {pid} in {store.where}")
+        raise NotFound(_("there is no patient {pid} in {where}").format(
+            pid=pid, where=store.where))
     entries = []
     prev: dict[str, Any] | None = None
     for summary, assessment in store.visits_with_assessments(pid):
@@ -111,49 +115,59 @@ def history(store: Store, patient: Any) -> dict[str, Any]:
 
 
 def history_text(h: dict[str, Any]) -> str:
+    """The course as a clinician reads it, in the current language."""
+    from hipmap.i18n import _, ngettext
     from hipmap.knowledge.base import load_knowledge
-    from hipmap.knowledge.texts import cause_name, coverage_text, percent_text, region_label
+    from hipmap.knowledge.texts import (
+        cause_name,
+        coverage_text,
+        list_text,
+        percent_text,
+        region_label,
+    )
 
     kb = load_knowledge()
-
-    def cause(c: str) -> str:
-        return cause_name(kb, c)
-
     visits = h["visits"]
-    lines = [f"Patient {h['patient']}: {len(visits)} visit{'s' if len(visits) != 1 else ''}, "
-             "oldest first", ""]
+    n = len(visits)
+    lines = [ngettext("Patient {patient}: {n} visit, oldest first",
+                      "Patient {patient}: {n} visits, oldest first", n).format(
+                          patient=h["patient"], n=n), ""]
     for e in visits:
         date = e["date"].replace("T", " ").replace("Z", " UTC")
-        lines.append(f"Visit {e['visit']} - {date} - {e['source']} - urgency "
-                     f"{(e['urgency'] or 'unknown').upper()}")
+        lines.append(_("Visit {visit} - {date} - {source} - urgency {urgency}").format(
+            visit=e["visit"], date=date, source=e["source"],
+            urgency=(e["urgency"] or _("unknown")).upper()))
         if e["red_flags"]:
-            lines.append(f"  RED FLAGS: {', '.join(e['red_flags'])}")
+            lines.append("  " + _("RED FLAGS: {flags}").format(flags=list_text(e["red_flags"])))
         if e["regions"]:
-            regs = ", ".join(f"{region_label(r['id'])} {coverage_text(r['coverage'] or 0)} "
-                             f"({_n(r['intensity'] or 0)}/10)" for r in e["regions"])
-            lines.append(f"  Painted: {regs}")
+            regs = list_text([f"{region_label(r['id'])} {coverage_text(r['coverage'] or 0)} "
+                              f"({_n(r['intensity'] or 0)}/10)" for r in e["regions"]])
+            lines.append("  " + _("Painted: {regions}").format(regions=regs))
         else:
-            lines.append("  Painted: nothing")
-        lines.append("  By area: " + "; ".join(
-            f"{GROUP_NAMES[g]} {round(100 * v['area'])}% (highest {v['intensity']}/10)"
-            for g, v in e["groups"].items()))
+            lines.append("  " + _("Painted: nothing"))
+        lines.append("  " + _("By area: {areas}").format(areas="; ".join(
+            _("{area} {percent}% (highest {intensity}/10)").format(
+                area=_(GROUP_NAMES[g]), percent=round(100 * v["area"]),
+                intensity=v["intensity"])
+            for g, v in e["groups"].items())))
         if e["top_causes"]:
-            lines.append("  Leading causes: " + ", ".join(
-                f"{cause(c['cause'])} {percent_text(c['score'] or 0)}"
-                for c in e["top_causes"]))
+            lines.append("  " + _("Leading causes: {causes}").format(causes=list_text([
+                f"{cause_name(kb, c['cause'])} {percent_text(c['score'] or 0)}"
+                for c in e["top_causes"]])))
         ch = e["changes"]
         if ch is not None:
             parts = []
-            for key, word in (("new", "new"), ("resolved", "resolved"),
-                              ("unchanged", "still painted")):
+            for key, word in (("new", _("new: {regions}")), ("resolved", _("resolved: {regions}")),
+                              ("unchanged", _("still painted: {regions}"))):
                 if ch[key]:
-                    parts.append(f"{word}: " + ", ".join(region_label(r) for r in ch[key]))
+                    parts.append(word.format(regions=list_text([region_label(r)
+                                                                for r in ch[key]])))
             if ch["intensity"]:
-                parts.append("intensity: " + ", ".join(
+                parts.append(_("intensity: {changes}").format(changes=list_text([
                     f"{region_label(c['id'])} {_n(c['before'] or 0)} -> {_n(c['after'] or 0)}"
-                    for c in ch["intensity"]))
-            lines.append(f"  Since visit {ch['since_visit']}: "
-                         + ("; ".join(parts) if parts else "no change"))
+                    for c in ch["intensity"]])))
+            lines.append("  " + _("Since visit {visit}: {changes}").format(
+                visit=ch["since_visit"], changes="; ".join(parts) if parts else _("no change")))
         lines.append("")
-    lines.append("hipmap supports a clinician's judgement; it does not diagnose.")
+    lines.append(_("hipmap supports a clinician's judgement; it does not diagnose."))
     return "\n".join(lines) + "\n"

@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
+from hipmap.i18n import _
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -18,8 +20,8 @@ def _require(location: Path) -> None:
     if not (location / "env.py").is_file():
         from hipmap.storage.errors import StorageError
 
-        raise StorageError(f"this hipmap build lacks its database migrations ({location}): "
-                           "reinstall hipmap")
+        raise StorageError(_("this hipmap build lacks its database migrations ({location}): "
+                             "reinstall hipmap").format(location=location))
 
 
 def script_head(location: Path = MIGRATIONS) -> str:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hipmap.core.document import Document, loads
 from hipmap.core.errors import InputError
+from hipmap.i18n import _
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -79,11 +80,11 @@ def parse_time(value: str) -> datetime:
 def patient_id(value: Any) -> str:
     """A patient id as stored: a string of 1-64 printable characters (numbers become text)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise BadRecordInput("a patient id must be text such as P-0042")
+        raise BadRecordInput(_("a patient id must be text such as P-0042"))
     pid = str(value).strip()
     if not _ID_RE.match(pid):
-        raise BadRecordInput(f"patient id {json.dumps(pid)[:70]} must be 1 to 64 printable "
-                             "characters")
+        raise BadRecordInput(_("patient id {patient} must be 1 to 64 printable characters").format(
+            patient=json.dumps(pid)[:70]))
     return pid
 
 
@@ -91,9 +92,10 @@ def visit_id(value: Any) -> int:
     try:
         vid = int(str(value).strip())
     except ValueError:
-        raise BadRecordInput(f"{str(value)[:40]!r} is not a visit number") from None
+        raise BadRecordInput(_("{value} is not a visit number").format(
+            value=repr(str(value)[:40]))) from None
     if not 1 <= vid < 2**31:
-        raise BadRecordInput(f"{vid} is not a visit number")
+        raise BadRecordInput(_("{vid} is not a visit number").format(vid=vid))
     return vid
 
 
@@ -133,14 +135,14 @@ class CheckIn:
 
     def __post_init__(self) -> None:
         if self.code is not None and not re.fullmatch(r"[A-Za-z0-9-]{1,32}", self.code):
-            raise BadRecordInput("a check-in code is 1 to 32 letters, digits or dashes")
+            raise BadRecordInput(_("a check-in code is 1 to 32 letters, digits or dashes"))
         if self.birth_date is not None:
             try:
                 date.fromisoformat(self.birth_date)
             except ValueError:
-                raise BadRecordInput("a date of birth is YYYY-MM-DD") from None
+                raise BadRecordInput(_("a date of birth is YYYY-MM-DD")) from None
         if self.initials is not None and not re.fullmatch(r"[^\W\d_]{1,8}", self.initials):
-            raise BadRecordInput("initials are 1 to 8 letters")
+            raise BadRecordInput(_("initials are 1 to 8 letters"))
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in (("code", self.code), ("birth_date", self.birth_date),
@@ -350,7 +352,7 @@ class Store:
             try:
                 date.fromisoformat(birth_date)
             except ValueError:
-                raise BadRecordInput("a date of birth is YYYY-MM-DD") from None
+                raise BadRecordInput(_("a date of birth is YYYY-MM-DD")) from None
         with self._tx(write=True) as conn:
             self._ensure_patient(conn, pid, {"name": name, "birth_date": birth_date,
                                              "sex": sex})
@@ -404,8 +406,8 @@ class Store:
         p = self._prepare(document, assessment, validated, source_name)
         doc_pid = _doc_patient(p.doc)
         if patient is None and doc_pid is None:
-            raise BadRecordInput("no patient: give --patient ID, or a patient.id in the "
-                                 "document")
+            raise BadRecordInput(_("no patient: give --patient ID, or a patient.id in the "
+                                 "document"))
         # The contract: --patient wins over the document's own patient.id.
         pid = patient_id(patient if patient is not None else doc_pid)
         when = recorded_at or _doc_time(p.doc) or now()
@@ -449,7 +451,8 @@ class Store:
         with self._tx(write=True) as conn:
             row = conn.execute(_SAVE_READ, {"b_id": vid}).first()
             if row is None:
-                raise NotFound(f"there is no visit {vid} in {self.where}")
+                raise NotFound(_("there is no visit {vid} in {where}").format(
+                    vid=vid, where=self.where))
             if row.version != expected_version:
                 theirs = conn.execute(_REVISION_DOC, {"b_id": vid, "b_version": row.version}
                                       ).scalar_one()
@@ -471,7 +474,8 @@ class Store:
                 "b_at": t, "b_by": self.user, "b_on": self.workstation,
                 **{f"b_{k}": val for k, val in summary.items()}})
             if done.rowcount != 1:  # cannot happen under the row lock; never save blind
-                raise StorageError(f"visit {vid} changed while saving: nothing saved")
+                raise StorageError(_("visit {vid} changed while saving: nothing saved").format(
+                    vid=vid))
         return new
 
     def assign_patient(self, visit: Any, patient: Any) -> None:
@@ -481,9 +485,11 @@ class Store:
             cur = conn.execute(select(s.visits.c.patient_id).where(s.visits.c.id == vid)
                                ).first()
             if cur is None:
-                raise NotFound(f"there is no visit {vid} in {self.where}")
+                raise NotFound(_("there is no visit {vid} in {where}").format(
+                    vid=vid, where=self.where))
             if cur.patient_id not in (None, pid):
-                raise BadRecordInput(f"visit {vid} already belongs to {cur.patient_id}")
+                raise BadRecordInput(_("visit {vid} already belongs to {patient_id}").format(
+                    vid=vid, patient_id=cur.patient_id))
             self._ensure_patient(conn, pid)
             conn.execute(update(s.visits).where(s.visits.c.id == vid).values(patient_id=pid))
 
@@ -496,7 +502,8 @@ class Store:
         with self._tx() as conn:
             row = conn.execute(stmt).first()
         if row is None:
-            raise NotFound(f"there is no visit {vid} in {self.where}")
+            raise NotFound(_("there is no visit {vid} in {where}").format(
+                vid=vid, where=self.where))
         return _visit(row)
 
     def list_visits(self, patient: Any = None, *, limit: int | None = None,
@@ -558,7 +565,8 @@ class Store:
             doc = conn.execute(select(r.document).where(
                 r.visit_id == vid, r.version == int(version))).scalar()
         if doc is None:
-            raise NotFound(f"visit {vid} has no version {version}")
+            raise NotFound(_("visit {vid} has no version {version}").format(
+                vid=vid, version=version))
         return doc
 
     def mark_opened(self, visit: Any, *, by: str | None = None) -> bool:
@@ -571,7 +579,8 @@ class Store:
                                 .values(opened_at=now(), opened_by=by or self.user))
             if done.rowcount == 0 and conn.execute(
                     select(v.id).where(v.id == vid)).first() is None:
-                raise NotFound(f"there is no visit {vid} in {self.where}")
+                raise NotFound(_("there is no visit {vid} in {where}").format(
+                    vid=vid, where=self.where))
         return done.rowcount == 1
 
     # ------------------------------------------------------------------ the kiosk
@@ -788,17 +797,18 @@ def ensure_schema(store: Store) -> None:
         return
     known = _known(store.migrations)
     if current is not None and current not in known:
-        raise SchemaError(f"the database {store.where} was written by a newer hipmap (schema "
-                          f"{current}; this hipmap knows up to {head}): update hipmap")
+        raise SchemaError(_("the database {where} was written by a newer hipmap (schema "
+                            "{current}; this hipmap knows up to {head}): update hipmap").format(
+                                where=store.where, current=current, head=head))
     if store.backend == "sqlite":
         upgrade_schema(store)
         return
     if current is None:
-        raise SchemaError(f"the database {store.where} has no hipmap schema yet: run "
-                          "'hipmap db upgrade' with this --db as its owner")
-    raise SchemaError(f"the database {store.where} has an older hipmap schema ({current}; "
-                      f"this hipmap needs {head}): ask its administrator to run "
-                      "'hipmap db upgrade'")
+        raise SchemaError(_("the database {where} has no hipmap schema yet: run 'hipmap db "
+                            "upgrade' with this --db as its owner").format(where=store.where))
+    raise SchemaError(_("the database {where} has an older hipmap schema ({current}; this hipmap "
+                        "needs {head}): ask its administrator to run 'hipmap db upgrade'").format(
+                            where=store.where, current=current, head=head))
 
 
 def upgrade_schema(store: Store, target: str = "head") -> tuple[str | None, str | None]:
@@ -812,8 +822,9 @@ def upgrade_schema(store: Store, target: str = "head") -> tuple[str | None, str 
             with conn.begin():
                 before = current_revision(conn)
                 if before is not None and before not in _known(store.migrations):
-                    raise SchemaError(f"the database {store.where} was written by a newer "
-                                      f"hipmap (schema {before}): update hipmap")
+                    raise SchemaError(_("the database {where} was written by a newer hipmap "
+                                        "(schema {before}): update hipmap").format(
+                                            where=store.where, before=before))
                 upgrade(conn, target, store.migrations)
                 after = current_revision(conn)
     except SQLAlchemyError as exc:
