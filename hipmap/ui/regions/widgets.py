@@ -58,31 +58,33 @@ class _WrappingNames(QStyledItemDelegate):
         super().__init__(tree)
         self.tree = tree
         self._base = 0
+        #: name, width it wraps in -> extra height (a sync asks for every row each time)
+        self._extra: dict[tuple[str, int, bool], int] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
         if not self._base:  # one line of text: every row's height, as without wrapping
             self._base = self.tree.fontMetrics().height() + 1
-        size.setHeight(self._base)
-        if index.column() != 0:
+        if index.column() != 0:  # the pain column: its width follows its text
+            size = super().sizeHint(option, index)
+            size.setHeight(self._base)
             return size
-        depth = 0
         parent = index.parent()
-        while parent.isValid():
-            depth += 1
-            parent = parent.parent()
-        width = self.tree.columnWidth(0) - self.tree.indentation() * (depth + 1) - 28
+        width = self.tree.columnWidth(0) - self.tree.indentation() * (
+            2 if parent.isValid() else 1) - 28
         if index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
             width -= 20
         text = str(index.data() or "")
-        font = index.data(Qt.ItemDataRole.FontRole)
-        fm = QFontMetrics(font) if font is not None else option.fontMetrics
-        wrapped = fm.boundingRect(QRect(0, 0, max(40, width), 10_000),
-                                  int(Qt.TextFlag.TextWordWrap), text).height()
-        one_line = fm.boundingRect(QRect(0, 0, 100_000, 10_000),
-                                   int(Qt.TextFlag.TextWordWrap), text).height()
-        extra = wrapped - one_line  # the lines below the first (0 when it fits)
-        return QSize(size.width(), size.height() + max(0, extra))
+        bold = not parent.isValid()
+        key = (text, width, bold)
+        if key not in self._extra:
+            font = index.data(Qt.ItemDataRole.FontRole)
+            fm = QFontMetrics(font) if font is not None else option.fontMetrics
+            wrapped = fm.boundingRect(QRect(0, 0, max(40, width), 10_000),
+                                      int(Qt.TextFlag.TextWordWrap), text).height()
+            one_line = fm.boundingRect(QRect(0, 0, 100_000, 10_000),
+                                       int(Qt.TextFlag.TextWordWrap), text).height()
+            self._extra[key] = max(0, wrapped - one_line)  # the lines below the first
+        return QSize(max(40, width), self._base + self._extra[key])
 
 
 class RegionList(QWidget):
@@ -178,6 +180,10 @@ class RegionList(QWidget):
 
     def sync(self) -> None:
         self._syncing = True
+        # forty rows change together: the view lays them out once, afterwards, instead of
+        # once per changed text, tick and icon (rows have their own heights: see above)
+        model = self.tree.model()
+        blocked = model.blockSignals(True)
         try:
             cov = self.editor.model.coverage.regions()
             ticked = {m.region: m for m in self.editor.model.marks.values()
@@ -220,6 +226,10 @@ class RegionList(QWidget):
                         region=sided_region(rid), state=state_word, pain=pain)
                 it.setData(0, Qt.ItemDataRole.AccessibleTextRole, spoken)
         finally:
+            model.blockSignals(blocked)
+            # the names (and so the rows' heights) never change here: only the pain column
+            self.tree.resizeColumnToContents(1)
+            self.tree.viewport().update()
             self._syncing = False
 
     def _sync_editor(self) -> None:
