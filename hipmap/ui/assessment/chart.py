@@ -82,6 +82,7 @@ class RankingChart(QWidget):
             item.addItem(t)
             self.texts.append(t)
         self.order: list[str] = [*kb.causes, OTHER][:n]
+        self._names: tuple[str, ...] = ()
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         lay.addWidget(self.plot)
 
@@ -101,13 +102,16 @@ class RankingChart(QWidget):
                  for i, c in enumerate(self.order)]
         left = self.plot.getPlotItem().getAxis("left")
         left.setTicks([ticks])
-        # a longer name (another language) widens the names' column rather than vanish
-        # (pyqtgraph leaves out a label that does not fit); at most half the chart
-        fm = QFontMetrics(left.style.get("tickFont") or self.plot.font())
-        need = max((fm.horizontalAdvance(t) for _i, t in ticks), default=0) + 14
-        width = max(NAMES_WIDTH, min(need, self.plot.width() // 2 or need))
-        if round(left.width()) != width:
-            left.setWidth(width)
+        names = tuple(t for _i, t in ticks)
+        if names != self._names:  # the order or the selection changed
+            self._names = names
+            # a longer name (another language) widens the names' column rather than vanish
+            # (pyqtgraph leaves out a label that does not fit); at most half the chart
+            fm = QFontMetrics(left.style.get("tickFont") or self.plot.font())
+            need = max((fm.horizontalAdvance(t) for t in names), default=0) + 14
+            width = max(NAMES_WIDTH, min(need, self.plot.width() // 2 or need))
+            if round(left.width()) != width:
+                left.setWidth(width)
 
     def _clicked(self, ev: Any) -> None:
         vb = self.plot.getPlotItem().getViewBox()

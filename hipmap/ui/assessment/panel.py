@@ -74,6 +74,8 @@ class AssessmentPanel(QWidget):
         self.assessment: Assessment | None = None
         self.selected: str | None = None
         self.chart: RankingChart | None = None
+        self._texts: tuple[object, ...] = ()
+        self._ask_key: tuple[object, ...] | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.setSpacing(6)
@@ -204,7 +206,10 @@ class AssessmentPanel(QWidget):
                                                                       for r in hidden)))
             if hidden else "")
         self.chart_note.setVisible(bool(hidden))
-        self.updateGeometry()
+        texts = (self.urgency.text(), self.chart_note.text(), self._ask_key)
+        if texts != self._texts:  # what wraps changed: the height it needs may have
+            self._texts = texts
+            self.updateGeometry()
         if self.selected:
             self.selected_changed_evidence()
 
