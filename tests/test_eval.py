@@ -83,3 +83,68 @@ def test_a_missed_flag_or_over_triage_is_reported(tmp_path):
     assert any("fracture not raised" in f for f in res["a"].failures)
     assert any("below emergency" in f for f in res["a"].failures)
     assert any("above self_care" in f for f in res["b"].failures)
+
+
+# ------------------------------------------------------------------ the figures themselves
+
+def _synthetic():
+    """Three cases with made-up assessments whose figures are worked out by hand."""
+    from hipmap.knowledge.evaluate import Case
+
+    a = Case(Path("a"), "a", "literature", "cause", "ca", None, None, [])
+    b = Case(Path("b"), "b", "literature", "red_flag", "cb", "urgent", None, ["fracture"])
+    c = Case(Path("c"), "c", "seed", "benign", None, None, "self_care", [])
+    out = {
+        Path("a"): {"ranking": [{"cause": "ca", "score": 0.6}, {"cause": "cb", "score": 0.3},
+                                {"cause": "other", "score": 0.1}],
+                    "urgency": "see_clinician", "red_flags": []},
+        Path("b"): {"ranking": [{"cause": "ca", "score": 0.5}, {"cause": "cc", "score": 0.3},
+                                {"cause": "cb", "score": 0.2}],
+                    "urgency": "see_clinician", "red_flags": [{"id": "dvt"}]},
+        Path("c"): {"ranking": [{"cause": "ca", "score": 1.0}], "urgency": "emergency",
+                    "red_flags": [{"id": "fracture"}]},
+    }
+    return evaluate([a, b, c], out.__getitem__)
+
+
+def test_the_figures_are_worked_out_as_documented():
+    results = _synthetic()
+    ra, rb, rc = results
+    assert ra.top1 and ra.top3 and not rb.top1 and rb.top3 and not rc.top1
+    assert ra.failures == []
+    assert rb.failures == ["red flag fracture not raised (raised: ['dvt'])",
+                           "urgency see_clinician below urgent"]
+    assert rc.failures == ["red flags raised where none may be: ['fracture']",
+                           "urgency emergency above self_care", "benign case sent to emergency"]
+    s = summarise(results)
+    assert (s.n_cases, s.n_labelled) == (3, 2)
+    assert (s.top1, s.top3) == (0.5, 1.0)
+    # A: (0.6-1)² + 0.3² + 0.1² = 0.26; B: 0.5² + 0.3² + (0.2-1)² = 0.98; mean 0.62
+    assert s.brier == pytest.approx(0.62)
+    assert s.hypotheses == len(CAUSES) + 3  # the contract's, and ca, cb, cc
+    bands = {label: (n, mean, obs) for label, n, mean, obs in s.reliability}
+    assert bands["0-10 %"][0] == 2 * (s.hypotheses - 3) and bands["0-10 %"][2] == 0
+    assert bands["10-30 %"] == (2, pytest.approx(0.15), 0.5)
+    assert bands["30-50 %"] == (2, pytest.approx(0.3), 0.0)
+    assert bands["50-70 %"] == (2, pytest.approx(0.55), 0.5)
+    assert bands["70-90 %"][0] == 0 and bands["90-100 %"][0] == 0
+    assert (s.safety_checked, s.safety_failures) == (3, 2)
+    assert s.by_origin == {"literature": (2, 0.5, 1.0)}
+
+
+def test_the_report_reads_as_the_readme_shows_it():
+    from hipmap.knowledge.evaluate import report
+
+    text = report(_synthetic(), title="test")
+    n = len(CAUSES) + 3
+    assert text.splitlines()[:8] == [
+        "## test", "", "3 cases (2 with a reference cause).", "",
+        "| accuracy | cases | top-1 | top-3 |", "|---|---|---|---|",
+        "| all labelled | 2 | 50 % | 100 % |", "| literature | 2 | 50 % | 100 % |"]
+    assert (f"Calibration: multi-class Brier score 0.620 (0 perfect, 2 worst; over {n} "
+            "hypotheses incl. `other`).") in text
+    assert "| 10-30 % | 2 | 15 % | 50 % |" in text and "| 70-90 % | 0 | — | — |" in text
+    assert "Safety: 1 of 3 cases pass" in text
+    assert "- `b` (literature): red flag fracture not raised (raised: ['dvt']); urgency " \
+           "see_clinician below urgent" in text
+    assert "- `b`: cb ranked 3; top 3: ca 0.50, cc 0.30, cb 0.20" in text

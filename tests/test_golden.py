@@ -20,3 +20,18 @@ def test_cli_output_is_unchanged_for_every_example_and_case():
     found = golden.differences(expected, golden.outputs())
     assert not found, "\n".join(found[:20]) + (
         "\n(a change that is meant: python tools/golden.py, and say so in the commit)")
+
+
+def test_the_examples_say_exactly_what_they_said():
+    """The same check on the README's examples only (a second: mutation testing runs it)."""
+    expected = golden.load()
+    for path in sorted((ROOT / "examples").glob("*.hipmap.json")):
+        name = path.relative_to(ROOT).as_posix()
+        for kind, args in (("assess json", ["assess", str(path), "--format", "json"]),
+                           ("assess text", ["assess", str(path), "--format", "text"]),
+                           ("export fhir", ["export", str(path), "--fhir"])):
+            assert golden.run(args) == expected[f"{kind} {name}"], f"{kind} {name}"
+    for fmt in ("json", "text"):
+        assert golden.run(["causes", "--format", fmt]) == expected[f"causes {fmt}"]
+    for fmt in ("json", "geojson"):
+        assert golden.run(["regions", "--format", fmt]) == expected[f"regions {fmt}"]

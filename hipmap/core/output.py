@@ -180,8 +180,7 @@ def _write_error(exc: OSError, source: str) -> InputError:
         return InputError(_("cannot write here (read-only file system); nothing was written"),
                           source=source)
     return InputError(_("could not write the file ({reason}); nothing was written").format(
-        reason=_reason(exc)),
-                      source=source)
+        reason=_reason(exc)), source=source)
 
 
 def _reason(exc: BaseException) -> str:

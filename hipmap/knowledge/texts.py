@@ -64,9 +64,10 @@ def percent_text(score: float) -> str:
 
 def coverage_text(fraction: float) -> str:
     """Painted coverage of a region: '12%'; a graze is '<1%', never '0%'."""
-    if 0 < fraction < 0.005:
+    percent = f"{fraction * 100:.0f}"
+    if fraction > 0 and percent == "0":
         return _("<1%")
-    return _("{percent}%").format(percent=f"{fraction * 100:.0f}")
+    return _("{percent}%").format(percent=percent)
 
 
 def number_text(value: float) -> str:

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from hipmap.core.errors import InputError
-
 if TYPE_CHECKING:
     from hipmap.core.document import Document
     from hipmap.model.journal import JournalStore
@@ -129,10 +127,7 @@ class FileDocumentStore:
             found = file_version(path)
             if found != expected:
                 raise VersionConflict(path, expected, found)
-        try:
-            save(doc, path)
-        except OSError as exc:
-            raise InputError(f"cannot save ({exc.strerror or exc})", source=path) from None
+        save(doc, path)  # a disk that refuses it: InputError, the old file untouched
         self.remember(path)
         return Stored(doc, path, file_version(path), self.name(path))
 
