@@ -103,8 +103,12 @@ class FileController(QObject):
         return self.store.name(self.current_path) if self.current_path else _("Untitled")
 
     def _state_changed(self, *_args: object) -> None:
+        try:
+            modified = self.is_modified()
+        except RuntimeError:  # the undo stack is being destroyed with its window
+            return
         self.recorder.set_file(self.current_path)
-        self.recorder.set_modified(self.is_modified())
+        self.recorder.set_modified(modified)
         self.changed.emit()
 
     def flush_recovery(self) -> None:

@@ -180,10 +180,10 @@ class RegionList(QWidget):
 
     def sync(self) -> None:
         self._syncing = True
-        # forty rows change together: the view lays them out once, afterwards, instead of
-        # once per changed text, tick and icon (rows have their own heights: see above)
-        model = self.tree.model()
-        blocked = model.blockSignals(True)
+        # only what changed is set; and with a layout of the whole list pending (done once,
+        # before the next frame), the view does not measure a row again at each change
+        # (rows have their own heights, see _WrappingNames)
+        self.tree.scheduleDelayedItemsLayout()
         try:
             cov = self.editor.model.coverage.regions()
             ticked = {m.region: m for m in self.editor.model.marks.values()
@@ -215,21 +215,18 @@ class RegionList(QWidget):
                     if q:
                         tip = _("{painted}, {quality}").format(
                             painted=tip, quality=quality_name(q, full=True))
-                it.setToolTip(1, tip)
+                if it.toolTip(1) != tip:
+                    it.setToolTip(1, tip)
                 state_word = {Qt.CheckState.Checked: _("ticked: the whole region hurts"),
                               Qt.CheckState.PartiallyChecked: _("partly painted"),
                               Qt.CheckState.Unchecked: _("no pain")}[state]
-                spoken = _("{region}, {state}").format(region=sided_region(rid),
-                                                        state=state_word)
-                if pain:
-                    spoken = _("{region}, {state}, {pain}").format(
-                        region=sided_region(rid), state=state_word, pain=pain)
-                it.setData(0, Qt.ItemDataRole.AccessibleTextRole, spoken)
+                region = sided_region(rid)
+                spoken = (_("{region}, {state}, {pain}").format(
+                    region=region, state=state_word, pain=pain) if pain
+                    else _("{region}, {state}").format(region=region, state=state_word))
+                if it.data(0, Qt.ItemDataRole.AccessibleTextRole) != spoken:
+                    it.setData(0, Qt.ItemDataRole.AccessibleTextRole, spoken)
         finally:
-            model.blockSignals(blocked)
-            # the names (and so the rows' heights) never change here: only the pain column
-            self.tree.resizeColumnToContents(1)
-            self.tree.viewport().update()
             self._syncing = False
 
     def _sync_editor(self) -> None:
