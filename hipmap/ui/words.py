@@ -1,14 +1,17 @@
-"""The knowledge's words as the widgets show them, in the current language.
-
-The texts themselves live in the Qt-free packages (``hipmap.core.ids``, the knowledge base)
-and are extracted into the ``hipmap`` catalog there; the widgets read them only through
-these functions, so the language is applied in one place."""
+"""The knowledge's words as the widgets show them, in the current language: the helpers of
+:mod:`hipmap.knowledge.texts` (one wording for every surface) under the names the widgets
+use, and :func:`tr` for a text that arrives as data (a knowledge-base sentence)."""
 
 from __future__ import annotations
 
-from hipmap.core.ids import ANSWER_GROUPS, ANSWERS, QUALITIES
 from hipmap.i18n import _, pgettext
-from hipmap.knowledge.texts import region_name
+from hipmap.knowledge.texts import (
+    answer_group_text,
+    quality_text,
+    question_text,
+    region_label,
+    region_name,
+)
 
 
 def tr(text: object) -> str:
@@ -18,29 +21,22 @@ def tr(text: object) -> str:
 
 def quality_name(quality: str, *, full: bool = False) -> str:
     """'tingling' (``full``: 'tingling (pins and needles)')."""
-    name = tr(QUALITIES[quality])
+    name = quality_text(quality)
     return name if full else name.split(" (")[0]
 
 
-def question_text(answer: str) -> str:
-    return tr(ANSWERS[answer][2])
-
-
 def group_name(group: str) -> str:
-    return tr(ANSWER_GROUPS[group])
+    return answer_group_text(group)
 
 
 def region_text(region: str, *, full: bool = False) -> str:
     """A region's plain name, without its side."""
-    return tr(region_name(region, full=full))
+    return region_name(region, full=full)
 
 
 def sided_region(region: str, *, full: bool = True) -> str:
     """'RIGHT outer hip': the patient's side first, unmistakable."""
-    name = region_text(region, full=full)
-    if region.startswith("right."):
-        return pgettext("region with the patient's side", "RIGHT {region}").format(region=name)
-    return pgettext("region with the patient's side", "LEFT {region}").format(region=name)
+    return region_label(region, full=full)
 
 
 def capitalized(text: str) -> str:
@@ -63,3 +59,7 @@ def number_suffix(answer: str) -> str:
         # TRANSLATORS: after a number in a box, with its leading space: "30 days"
         return pgettext("number box", " days")
     return ""
+
+
+__all__ = ["capitalized", "group_name", "number_max", "number_suffix", "quality_name",
+           "question_text", "region_text", "sided_region", "tr"]
