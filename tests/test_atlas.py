@@ -266,3 +266,51 @@ def test_dermatome_anatomy():
     b = {k: shape(g) for k, g in view("back")["dermatomes"].items()}
     heel = regions("back")["right.plantar_foot"].representative_point()
     assert b["right.S1"].contains(heel)
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_the_review_layers_draw_every_region_and_dermatome_with_its_name(name):
+    """The atlas review SVG (tools): each region's outline and short name, each unassigned
+    sliver dashed, each dermatome filled in the app's palette and labelled with its side."""
+    import xml.etree.ElementTree as ET
+
+    from hipmap.geometry.artwork import SHORT, geometry_path_data
+    from hipmap.report.palette import DERMATOMES
+
+    v = view(name)
+    svg = atlas_to_svg(atlas(), name, show_regions=True, dermatome_colours=DERMATOMES)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(svg)
+    groups = {g.get("id"): g for g in root.findall("s:g", ns)}
+    assert list(groups) == ["body", "dermatomes", "landmarks", "outline", "regions",
+                            "region-labels", "dermatome-labels", "labels"]
+    outlines = [p.get("d") for p in groups["regions"].findall("s:path", ns)]
+    expected = [geometry_path_data(v["regions"][r]) for r in sorted(v["regions"])]
+    assert outlines[:len(expected)] == expected
+    dashed = groups["regions"].findall("s:path[@stroke-dasharray='3,3']", ns)
+    assert len(dashed) == len(v.get("unassigned", {}))
+    labels = [t.text for t in groups["region-labels"].findall("s:text", ns)]
+    assert labels == [f"{r.split('.')[0][0].upper()} {SHORT[r.split('.')[1]]}"
+                      for r in sorted(v["regions"])]
+    derm = groups["dermatomes"].findall("s:path", ns)
+    assert [p.get("fill") for p in derm] == [DERMATOMES[d.split(".")[1]]
+                                              for d in sorted(v["dermatomes"])]
+    assert all(p.get("fill-opacity") == "0.45" for p in derm)
+    assert [t.text for t in groups["dermatome-labels"].findall("s:text", ns)] == [
+        f"{d.split('.')[0][0].upper()}{d.split('.')[1]}" for d in sorted(v["dermatomes"])]
+    plain = ET.fromstring(atlas_to_svg(atlas(), name))
+    assert [g.get("id") for g in plain.findall("s:g", ns)] == ["body", "landmarks", "outline",
+                                                               "labels"]
+
+
+def test_numbers_in_the_svg_are_short_and_never_minus_zero():
+    from hipmap.geometry.artwork import _num, geometry_path_data
+
+    assert [_num(v) for v in (3, 3.0, 2.25, 2.26, -0.04, 0.04, 1e3)] == [
+        "3", "3", "2.2", "2.3", "0", "0", "1000"]
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 0]]]}
+    assert geometry_path_data(square) == "M0 0L10 0L10 10Z"
+    two = {"type": "MultiPolygon", "coordinates": [square["coordinates"]] * 2}
+    assert geometry_path_data(two) == "M0 0L10 0L10 10ZM0 0L10 0L10 10Z"
+    with pytest.raises(ValueError, match="unsupported geometry type 'Point'"):
+        geometry_path_data({"type": "Point", "coordinates": [0, 0]})
