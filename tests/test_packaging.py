@@ -19,4 +19,7 @@ def test_the_wheel_carries_the_assets(tmp_path):
                 "knowledge/compiled.json", "knowledge/causes/hip_osteoarthritis.toml",
                 "diagram/back.svg", "icon/hipmap.svg"):
         assert f"hipmap/assets/{rel}" in names, rel
-    assert "hipmap/ui/canvas.py" in names and "hipmap/py.typed" in names
+    assert "hipmap/ui/canvas/widget.py" in names and "hipmap/py.typed" in names
+    # the translation catalogs travel with the package (hipmap/i18n reads them there)
+    assert "hipmap/locale/es/LC_MESSAGES/hipmap.mo" in names
+    assert "hipmap/locale/hipmap.pot" in names
