@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hipmap.core.document import Document
 from hipmap.i18n import _
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 FORMAT = "hipmap.assessment/1"
 
 
-@dataclass(frozen=True, slots=True)
-class AreaPain:
+class AreaPain(NamedTuple):
     """A painted region or dermatome: ``coverage`` 0-1 (4 decimals, as the JSON says) and
     the highest intensity there."""
 

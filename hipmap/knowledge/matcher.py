@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from hipmap.core.document import Document, RegionMark
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, OTHER, REGION_GROUPS, split_region
@@ -96,8 +96,7 @@ class Ranked:
                 "evidence": [e.to_json() for e in self.evidence]}
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     """A question to ask next: the answer id, why it matters here, and ``kind``:
     ``red_flag`` (the red-flag screening asks it) or ``separates`` (it separates the
     leading causes)."""

@@ -6,13 +6,12 @@ the red flags with what to do, the regions with the patient's side, the ranked c
 their evidence in words, the questions to ask, the sources). The renderers only lay it out:
 the command line's text (:mod:`hipmap.report.text`), the app's evidence view
 (:mod:`hipmap.report.evidence`) and the PDF report's content. So the three can never say
-different things.
+different things. The records are named tuples: cheap to create and to import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from hipmap.core.ids import ANSWERS
 from hipmap.i18n import _
@@ -35,8 +34,7 @@ if TYPE_CHECKING:
     from hipmap.knowledge.assessment import Assessment
 
 
-@dataclass(frozen=True, slots=True)
-class EvidenceLine:
+class EvidenceLine(NamedTuple):
     """One factor that moved a cause's score."""
 
     factor: str
@@ -46,8 +44,7 @@ class EvidenceLine:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CauseLine:
+class CauseLine(NamedTuple):
     rank: int  #: 1 = most likely
     cause: str
     short_name: str
@@ -58,16 +55,14 @@ class CauseLine:
     evidence: tuple[EvidenceLine, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RegionLine:
+class RegionLine(NamedTuple):
     id: str
     label: str  #: 'RIGHT sitting bone (lower inner buttock)'
     coverage: str  #: '12%', '<1%'
     intensity: str
 
 
-@dataclass(frozen=True, slots=True)
-class FlagLine:
+class FlagLine(NamedTuple):
     id: str
     urgency: str
     message: str
@@ -75,16 +70,14 @@ class FlagLine:
     because: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionLine:
+class QuestionLine(NamedTuple):
     answer: str
     question: str  #: the question as the patient reads it
     why: str
     red_flag: bool  #: asked by the red-flag screening (before any reassurance)
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     """Every line of a report, in reading order."""
 
     patient: tuple[tuple[str, Any], ...]  #: the document's patient header, as given
@@ -101,7 +94,6 @@ class Content:
     answers: tuple[tuple[str, str], ...]  #: (question, 'yes' / 'no' / number)
     knowledge_version: str
     disclaimer: str
-    kb: KnowledgeBase = field(repr=False, compare=False)
 
     def cause(self, cause_id: str) -> CauseLine | None:
         return next((c for c in self.causes if c.cause == cause_id), None)
@@ -151,7 +143,7 @@ def build(assessment: Assessment, doc: Document | None = None,
         questions=tuple(QuestionLine(q.answer, question_text(q.answer), q.why,
                                      q.kind == "red_flag") for q in a.next_questions),
         answers=answers,
-        knowledge_version=a.knowledge_version, disclaimer=a.disclaimer, kb=kb)
+        knowledge_version=a.knowledge_version, disclaimer=a.disclaimer)
 
 
 def yes_no(value: bool) -> str:
