@@ -127,3 +127,22 @@ def test_the_history_and_undo_names_are_translated(pseudo, tmp_path):
     hipmap(pseudo, "visits", "add", str(EXAMPLES[0]), "--patient", "P-1", "--db", db)
     out = hipmap(pseudo, "history", "P-1", "--db", db).stdout
     assert english_words(out, _ids() | {"clinician"}) == []
+
+
+def test_the_evidence_view_is_translated(pseudo):
+    code = ("import re, sys; from hipmap.i18n import set_language; set_language('en_XA');"
+            "from hipmap.core.document import load; from hipmap.knowledge.assessment import "
+            "assess; from hipmap.knowledge.base import load_knowledge;"
+            "from hipmap.report.evidence import evidence_html;"
+            f"a = assess(load({str(EXAMPLES[0])!r})); kb = load_knowledge();"
+            "print(re.sub('<[^>]*>', ' ', evidence_html(kb, a, a.ranking[0].cause)));"
+            "print(re.sub('<[^>]*>', ' ', evidence_html(kb, None, 'other')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=pseudo, timeout=120)
+    assert r.returncode == 0, r.stderr
+    text = re.sub(r"https?://\S+|&\w+;", " ", r.stdout)  # links and HTML entities
+    from hipmap.knowledge.base import load_knowledge
+
+    citations = {w for s in load_knowledge().sources.values()
+                 for w in re.findall(r"[A-Za-z]{3,}", s.citation)}  # sources stay as cited
+    assert english_words(text, _ids() | citations) == []

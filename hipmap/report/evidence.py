@@ -22,6 +22,10 @@ def evidence_html(kb: KnowledgeBase, assessment: Assessment | None, cause: str) 
     """The matcher's sentences for one cause (``other`` included), with numbered sources.
     Without an assessment: the cause's summary and the sources of its territory."""
     e = html.escape
+    # (translated outside the f-strings: gettext's extraction cannot see inside them)
+    moved, sources_title, unverified, link_word = (
+        _("What moved the score"), _("Sources"), _("UNVERIFIED"), _("link"))
+    summary = _(kb.causes[cause].plain_summary)
     c = kb.causes[cause]  # ``other`` included (its Cause-shaped description)
     refs = Citations(kb)
 
@@ -31,7 +35,7 @@ def evidence_html(kb: KnowledgeBase, assessment: Assessment | None, cause: str) 
                 if nums else "")
 
     parts = [f"<h3 style='margin:0'>{e(cause_name(kb, cause))}</h3>",
-             f"<p style='margin-top:4px'>{e(_(c.plain_summary))}</p>"]
+             f"<p style='margin-top:4px'>{e(summary)}</p>"]
     line = None
     if assessment is not None:
         content = build(assessment, kb=kb)
@@ -43,7 +47,7 @@ def evidence_html(kb: KnowledgeBase, assessment: Assessment | None, cause: str) 
                    "often)."))
         rank = _("rank {rank} of {n}").format(rank=line.rank, n=len(content.causes))
         parts.append(f"<p><b>{line.percent}</b> — {e(rank)}. {e(where)}</p>")
-        parts.append(f"<p style='margin-bottom:2px'><b>{e(_('What moved the score'))}</b></p>"
+        parts.append(f"<p style='margin-bottom:2px'><b>{e(moved)}</b></p>"
                      "<table cellspacing='0' cellpadding='2'>")
         for ev in line.evidence:
             arrow, col = ("▲", palette.SUPPORTS) if ev.supports else ("▼", palette.AGAINST)
@@ -57,15 +61,15 @@ def evidence_html(kb: KnowledgeBase, assessment: Assessment | None, cause: str) 
         refs.cite(t.source)
     listed = refs.sources()
     if listed:
-        parts.append(f"<p style='margin-bottom:2px'><b>{e(_('Sources'))}</b></p><ol style="
+        parts.append(f"<p style='margin-bottom:2px'><b>{e(sources_title)}</b></p><ol style="
                      "'margin-top:0; margin-left:-20px'>")
         for _n, sid, src in listed:
             if src is None:
                 parts.append(f"<li>{e(sid)}</li>")
                 continue
             mark = "" if src.verified else \
-                f" <b style='color:{palette.UNVERIFIED}'>[{e(_('UNVERIFIED'))}]</b>"
-            link = (f" <a href='{e(src.url)}'>{e(_('link'))}</a>"
+                f" <b style='color:{palette.UNVERIFIED}'>[{e(unverified)}]</b>"
+            link = (f" <a href='{e(src.url)}'>{e(link_word)}</a>"
                     if src.url.startswith("http") else "")
             parts.append(f"<li>{e(src.citation)}{link}{mark}</li>")
         parts.append("</ol>")
