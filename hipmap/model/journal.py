@@ -371,6 +371,10 @@ class _Lock:
                 fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+#: fdatasync where there is one: the data and the new length, without the access times
+_SYNC = getattr(os, "fdatasync", os.fsync)
+
+
 def _open_rw(path: Path, *, create: bool) -> int:
     flags = os.O_RDWR | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     if create:
@@ -423,7 +427,7 @@ class FileJournal:
         view = memoryview(data)
         while view:
             view = view[os.write(self._fd, view):]
-        os.fsync(self._fd)
+        _SYNC(self._fd)  # on the disk before the stroke's handler returns
         self._size += len(data)
 
     def rewrite(self, entries: list[dict[str, Any]]) -> None:
