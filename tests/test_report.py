@@ -135,3 +135,29 @@ def test_an_extra_cause_and_screening_fields_are_reported_not_crashed_on():
     a["screening"], a["unscreened"] = "incomplete", ["bowel_bladder", "saddle_numbness"]
     c = build_report(doc, a)
     assert "Other" in c.html and "Red-flag screening is incomplete" in c.html
+
+
+@needs_tools
+@pytest.mark.parametrize("example", sorted(p.name for p in EX.glob("*.json")))
+def test_every_example_reports_every_section_and_the_whole_ranking(example, tmp_path):
+    out = tmp_path / "r.pdf"
+    assert main(["report", str(EX / example), "-o", str(out)]) == 0
+    text = " ".join(pdf_text(out).split())
+    for name in SECTIONS[1:]:
+        assert HEADINGS[name] in text, name
+    doc = load(EX / example)
+    assert f"{len(assess(doc)['ranking'])}. " in text  # the last cause is there too
+
+
+@needs_tools
+def test_nothing_runs_off_the_page_even_with_a_long_patient_id(tmp_path):
+    obj = json.loads((EX / "piriformis.hipmap.json").read_text())
+    obj["patient"] = {"id": "X" * 60 + "-LONG-ID-" + "Y" * 31, "age": 33}
+    src = tmp_path / "long.hipmap.json"
+    src.write_text(json.dumps(obj))
+    out = tmp_path / "r.pdf"
+    assert main(["report", str(src), "-o", str(out)]) == 0
+    html = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', html))
+    assert right <= 595 - 15 * 72 / 25.4 + 1  # A4 width less the right margin, in points

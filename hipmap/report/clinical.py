@@ -46,6 +46,14 @@ def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
+def _breakable(text: str, every: int = 16) -> str:
+    """A long unbroken word (a 100-character patient id) may wrap: a zero-width space
+    every ``every`` characters of any word longer than 24."""
+    return " ".join(
+        "\u200b".join(w[i:i + every] for i in range(0, len(w), every)) if len(w) > 24 else w
+        for w in text.split(" "))
+
+
 def when_text(recorded_at: str | None) -> str | None:
     """A document's ``recorded_at`` for a person: UTC with the zone said, or the day."""
     if not recorded_at:
@@ -99,7 +107,7 @@ def build_report(doc: Document, assessment: dict[str, Any] | None = None, *,
     out: list[str] = [
         "<html><body style='font-family: DejaVu Sans; font-size: 9pt'>",
         f"<h2 style='margin:0'>{_e(TITLE)}</h2>",
-        f"<p style='margin-top:2px'><b>{_e(patient_line)}</b> — {_e(date_line)}<br/>"
+        f"<p style='margin-top:2px'><b>{_e(_breakable(patient_line))}</b> — {_e(date_line)}<br/>"
         f"Knowledge base {_e(kb.version)}. RIGHT and LEFT are the patient's own sides. "
         "hipmap supports clinical judgement; it does not diagnose.</p>",
     ]

@@ -9,6 +9,7 @@ sRGB output intent).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,8 +32,11 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTextBlock,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextOption,
 )
 
 from hipmap.core.document import Document
@@ -94,6 +98,9 @@ def paint_report(doc: Document, device: Any, assessment: dict[str, Any] | None =
     font = QFont("DejaVu Sans")
     font.setPointSizeF(9)
     text.setDefaultFont(font)
+    option = text.defaultTextOption()  # a long unbroken id wraps instead of widening the page
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    text.setDefaultTextOption(option)
     text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(DIAGRAM_URL),
                      render_document_image(doc, scale=1.5, frame=False))
     legend = legend_image()
@@ -104,9 +111,10 @@ def paint_report(doc: Document, device: Any, assessment: dict[str, Any] | None =
     html = html.replace(f"src='{DIAGRAM_URL}' width='100%'",
                         f"src='{DIAGRAM_URL}' width='{width_px}'")
     text.setHtml(html)
-    _keep_blocks_whole(text)
     text.setPageSize(QSizeF(body.width(), body.height()))
-    pages = max(1, text.pageCount())
+    text.size()  # lay the whole document out now (Qt lays out lazily, block by block)
+    _keep_blocks_whole(text, body.height())
+    pages = max(1, text.pageCount(), math.ceil(text.size().height() / body.height() - 1e-6))
 
     p = QPainter(device)
     try:
@@ -124,17 +132,37 @@ def paint_report(doc: Document, device: Any, assessment: dict[str, Any] | None =
     return pages
 
 
-def _keep_blocks_whole(text: QTextDocument) -> None:
-    """No paragraph or list item is split across two pages (a reader never meets half a
-    sentence at a page top, and no clipped duplicate of it lands in the PDF's text)."""
-    cursor = QTextCursor(text)
-    block = text.begin()
-    while block.isValid():
+def _keep_blocks_whole(text: QTextDocument, page_height: float) -> None:
+    """No paragraph or list item is split across two pages: such a block starts on the next
+    page, with the heading above it if it is a section's first (a reader never meets half a
+    sentence at a page top, and no clipped copy of it lands in the PDF's text)."""
+    layout = text.documentLayout()
+
+    def page_of(y: float) -> int:
+        return int(y // page_height)
+
+    def break_before(block: QTextBlock, on: bool) -> None:
         fmt = block.blockFormat()
-        fmt.setNonBreakableLines(True)
-        cursor.setPosition(block.position())
-        cursor.setBlockFormat(fmt)
-        block = block.next()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore if on
+                               else QTextFormat.PageBreakFlag.PageBreak_Auto)
+        QTextCursor(block).setBlockFormat(fmt)
+
+    for _ in range(40):  # each pass moves one block; a report needs a few
+        block, previous = text.begin(), None
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            straddles = page_of(rect.top()) != page_of(rect.bottom() - 1)
+            if straddles and rect.height() < page_height \
+                    and QTextCursor(block).currentTable() is None:
+                if previous is not None and previous.blockFormat().headingLevel() > 0:
+                    break_before(block, False)  # the heading goes with its first block
+                    break_before(previous, True)
+                else:
+                    break_before(block, True)
+                break
+            previous, block = block, block.next()
+        else:
+            return
 
 
 def _running_head(p: QPainter, content: ReportContent, rect: QRectF, mm: float) -> None:
@@ -144,9 +172,11 @@ def _running_head(p: QPainter, content: ReportContent, rect: QRectF, mm: float) 
     p.setFont(f)
     p.setPen(QColor("#333"))
     r = rect.adjusted(0, 0, 0, -2 * mm)
+    title_w = p.fontMetrics().horizontalAdvance(content.title) + 6 * mm
     p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, content.title)
-    p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-               content.running_head)
+    head = p.fontMetrics().elidedText(content.running_head, Qt.TextElideMode.ElideMiddle,
+                                      int(r.width() - title_w))  # a long id never overlaps
+    p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, head)
     p.setPen(QPen(QColor("#999"), 0.2 * mm))
     p.drawLine(QPointF(rect.left(), rect.bottom() - 1.5 * mm),
                QPointF(rect.right(), rect.bottom() - 1.5 * mm))
