@@ -102,7 +102,7 @@ def paint_report(doc: Document, device: Any, assessment: dict[str, Any] | None =
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     text.setDefaultTextOption(option)
     text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(DIAGRAM_URL),
-                     render_document_image(doc, scale=1.5, frame=False))
+                     render_document_image(doc, scale=1.0, frame=False))  # ~320 dpi
     legend = legend_image()
     text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LEGEND_URL), legend)
     # rich-text image sizes are in 96-dpi pixels, scaled to the device by Qt
