@@ -35,7 +35,7 @@ EPS_AREA = 1e-6
 #: points left after smoothing, in all strokes and in self-crossing scribbles (which cost
 #: GEOS three times as much per point, and much more when thin). Measured in
 #: benchmarks/bench_limits.py: within them, ``assess`` stays under 2 s.
-MAX_DETAIL_POINTS = 16_000
+MAX_DETAIL_POINTS = 12_000
 MAX_SCRIBBLE_POINTS = 12_000
 SCRIBBLE_MIN = 64  # a self-crossing stroke with more points than this is a scribble
 
@@ -67,15 +67,15 @@ def check_budget(marks: Iterable[Mark]) -> None:
         total += n
         if n > SCRIBBLE_MIN and not LineString(mark.points).is_simple:
             scribble += n
-        if total > MAX_DETAIL_POINTS:
-            raise InputError(
-                f"the strokes up to here have more than {MAX_DETAIL_POINTS} points after "
-                "smoothing; a pain drawing needs far fewer", path=f"$.marks[{i}]")
         if scribble > MAX_SCRIBBLE_POINTS:
             raise InputError(
                 f"the self-crossing scribbles up to here have more than {MAX_SCRIBBLE_POINTS} "
                 "points after smoothing; paint the area with a wider brush instead",
                 path=f"$.marks[{i}]")
+        if total > MAX_DETAIL_POINTS:
+            raise InputError(
+                f"the strokes up to here have more than {MAX_DETAIL_POINTS} points after "
+                "smoothing; a pain drawing needs far fewer", path=f"$.marks[{i}]")
 
 
 def stroke_polygon(points: Sequence[tuple[float, float]], width: float) -> BaseGeometry:
