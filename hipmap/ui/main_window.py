@@ -597,6 +597,7 @@ class MainWindow(QMainWindow):
         """What the app does when the window is ready: offer every drawing a crashed window
         left behind FIRST, then open the file it was started with (a double-click)."""
         self.offer_recovery()
+        self.session_started = True
         if open_path:
             self.open_file(open_path)  # a broken file shows one clear message; the app stays
 

@@ -181,3 +181,33 @@ def test_a_clean_close_removes_the_journal(make_window, tmp_path, dialogs):
     win.close()
     assert not list((data / "recovery").glob("*.journal"))
     assert not os.listdir(data / "recovery")
+
+
+def test_a_file_the_system_asks_to_open_waits_for_the_recovery_offer(make_window, tmp_path,
+                                                                      dialogs):
+    """macOS delivers a double-clicked file as a FileOpen event, possibly before the window
+    is ready: it is opened only after crashed drawings were offered."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from hipmap.ui.app import _FileOpenFilter
+
+    data = tmp_path / "data"
+    win = make_window(data_dir=data)
+    _paint(win)
+    _crash(win)
+    other = tmp_path / "other.hipmap.json"
+    other.write_text(json.dumps({"format": "hipmap.drawing/1", "patient": {"id": "Q-9"}}))
+    again = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
+    opens = _FileOpenFilter(again)
+    QApplication.instance().installEventFilter(opens)
+    try:
+        QApplication.sendEvent(again, QFileOpenEvent(str(other)))
+        assert again.current_path is None and dialogs.recover_asked == []  # not yet
+        dialogs.recover_answer = "later"
+        again.start_session()
+        assert len(dialogs.recover_asked) == 1
+        opens._open_pending()
+        assert again.current_path == str(other)
+    finally:
+        QApplication.instance().removeEventFilter(opens)
