@@ -420,8 +420,8 @@ class MainWindow(QMainWindow):
     # ================================================================== files
     def _load_document(self, doc: Document, path: str | None, *,
                        recovered: bool = False) -> None:
+        self.model.load(doc)  # refuses (InputError) before any change
         self.recorder.set_file(path)
-        self.model.load(doc)
         self.stack.clear()
         self.stack.setClean()
         self.current_path = path
@@ -448,10 +448,11 @@ class MainWindow(QMainWindow):
             from hipmap.core.document import load
 
             doc = load(path)
+            self._load_document(doc, str(path))  # a drawing too costly to assess: refused
         except InputError as exc:
-            self.show_error("Cannot open this file", exc.one_line())
+            self.show_error("Cannot open this file", exc.with_source(str(path)).one_line()
+                            if not exc.source else exc.one_line())
             return False
-        self._load_document(doc, str(path))
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {path}", 4000)
         return True
@@ -653,7 +654,12 @@ class MainWindow(QMainWindow):
             msg = exc.one_line() if isinstance(exc, InputError) else str(exc)
             self.show_error("Cannot recover the drawing", msg)
             return False
-        self._load_document(doc, file, recovered=True)
+        try:
+            self._load_document(doc, file, recovered=True)
+        except InputError as exc:  # (a journal of a drawing too costly to assess)
+            claim.release()
+            self.show_error("Cannot recover the drawing", exc.one_line())
+            return False
         if self.recorder.last_error is None:
             claim.discard()
         else:  # our own journal could not take it: keep the orphan on disk

@@ -211,3 +211,26 @@ def test_a_file_the_system_asks_to_open_waits_for_the_recovery_offer(make_window
         assert again.current_path == str(other)
     finally:
         QApplication.instance().removeEventFilter(opens)
+
+
+def test_opening_a_drawing_too_costly_to_assess_is_one_message_and_keeps_the_drawing(
+        make_window, tmp_path, dialogs):
+    import random
+
+    rnd = random.Random(1)
+    pts, x, y = [], 300.0, 500.0
+    for _ in range(20_000):
+        x, y = min(560, max(60, x + rnd.uniform(-9, 9))), min(950, max(50, y + rnd.uniform(-9, 9)))
+        pts.append([x, y])
+    marks = [{"kind": "stroke", "view": "back", "width": 24, "points": pts},
+             {"kind": "stroke", "view": "back", "width": 24, "points": pts[:4000]}]
+    heavy = tmp_path / "heavy.hipmap.json"
+    heavy.write_text(json.dumps({"format": "hipmap.drawing/1", "marks": marks}))
+    win = make_window(data_dir=tmp_path / "data")
+    _paint(win)
+    before = dict(win.model.marks)
+    assert not win.open_file(str(heavy))
+    ((_title, message),) = dialogs.errors
+    assert "heavy.hipmap.json" in message and "after smoothing" in message
+    assert win.model.marks == before and win.current_path is None
+    assert all(e.get("file") is None for e in _journal_entries(tmp_path / "data")[0])
