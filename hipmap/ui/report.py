@@ -152,6 +152,13 @@ def _keep_blocks_whole(text: QTextDocument, page_height: float) -> None:
         while block.isValid():
             rect = layout.blockBoundingRect(block)
             straddles = page_of(rect.top()) != page_of(rect.bottom() - 1)
+            nxt = block.next()
+            fmt = block.blockFormat()
+            if fmt.headingLevel() > 0 and nxt.isValid() and \
+                    page_of(layout.blockBoundingRect(nxt).top()) > page_of(rect.top()) and \
+                    fmt.pageBreakPolicy() == QTextFormat.PageBreakFlag.PageBreak_Auto:
+                break_before(block, True)  # a heading alone at the foot of a page
+                break
             if straddles and rect.height() < page_height \
                     and QTextCursor(block).currentTable() is None:
                 if previous is not None and previous.blockFormat().headingLevel() > 0:
