@@ -18,13 +18,51 @@ from typing import Any
 
 from hipmap.core.document import Document
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, split_region
+from hipmap.knowledge import assessment as _assessment
+from hipmap.knowledge import texts as _texts
 from hipmap.knowledge.assessment import assess, headline
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
 
 DIAGRAM_URL = "hipmap://diagram.png"
 LEGEND_URL = "hipmap://legend.png"
+#: by the knowledge base's verdict style (its urgency, or "neutral" while red-flag screening
+#: is pending or nothing is recorded)
 URGENCY_COLOURS = {"emergency": "#b00020", "urgent": "#c25700", "see_clinician": "#1d4e89",
-                   "self_care": "#2e6b30"}
+                   "self_care": "#2e6b30", "neutral": "#4a4f55"}
+
+
+# The wording of verdicts, scores, effects and cause names belongs to the knowledge base
+# (hipmap.knowledge); these use its helpers where this version has them.
+def verdict_style(a: dict[str, Any]) -> str:
+    fn = getattr(_assessment, "verdict_style", None)
+    return fn(a) if fn else str(a.get("urgency", "see_clinician"))
+
+
+def headline_detail(a: dict[str, Any]) -> str:
+    fn = getattr(_assessment, "headline_detail", None)
+    return fn(a) if fn else ""
+
+
+def score_text(score: float) -> str:
+    fn = getattr(_texts, "percent_text", None)
+    return fn(score) if fn else f"{float(score) * 100:.1f}%"
+
+
+def effect_words(effect: float) -> str:
+    fn = getattr(_texts, "effect_text", None)
+    return fn(effect) if fn else ""
+
+
+def cause_title(kb: KnowledgeBase, cause_id: str) -> tuple[str, str]:
+    """(short name, full name) of a cause id, ``other`` included."""
+    short, full = getattr(_texts, "cause_short", None), getattr(_texts, "cause_name", None)
+    if short and full:
+        return short(kb, cause_id), full(kb, cause_id)
+    cause = kb.causes.get(cause_id)
+    if cause is None:
+        name = cause_id.replace("_", " ").capitalize()
+        return name, name
+    return re.sub(r"\s*\([^)]*\)", "", cause.name).strip(), cause.name
 TITLE = "hipmap pain drawing report"
 
 #: the section titles, in the order the report gives them
@@ -103,7 +141,7 @@ def build_report(doc: Document, assessment: dict[str, Any] | None = None, *,
     date_line = f"Drawn {drawn}" if drawn else f"Date of drawing not recorded; printed {printed}"
     running_head = f"{pid or 'patient not identified'} · {drawn or 'printed ' + printed}"
 
-    colour = URGENCY_COLOURS.get(a.get("urgency", ""), "#1d4e89")
+    colour = URGENCY_COLOURS.get(verdict_style(a), "#1d4e89")
     out: list[str] = [
         "<html><body style='font-family: DejaVu Sans; font-size: 9pt'>",
         f"<h2 style='margin:0'>{_e(TITLE)}</h2>",
@@ -119,9 +157,13 @@ def build_report(doc: Document, assessment: dict[str, Any] | None = None, *,
 
     # ---------------------------------------------------------------- urgency and red flags
     sections.append("Urgency")
+    detail = headline_detail(a)
+    reasons = [r for r in a.get("urgency_reasons", [])
+               if not (detail and str(r).startswith("Red-flag screening"))]
     out.append(f"<table width='100%' cellpadding='6' style='background:{colour}; color:white'>"
                f"<tr><td><b style='font-size:13pt'>{_e(headline(a))}</b>"
-               + "".join(f"<br/>{_e(r)}" for r in a.get("urgency_reasons", []))
+               + (f"<br/>{_e(detail)}" if detail else "")
+               + "".join(f"<br/>{_e(r)}" for r in reasons)
                + "</td></tr></table>")
     flags = a.get("red_flags", [])
     unscreened = [q for q in a.get("unscreened", []) if q in ANSWERS]
@@ -136,8 +178,8 @@ def build_report(doc: Document, assessment: dict[str, Any] | None = None, *,
         out.append("</ul>")
     else:
         out.append("<p>No red flag was raised by the answers given.</p>")
-    if a.get("screening") == "incomplete":
-        out.append("<p><b>Red-flag screening is incomplete.</b> Ask: "
+    if a.get("screening") == "incomplete" or unscreened:
+        out.append("<p><b>Red-flag screening is incomplete. Ask first:</b> "
                    + "; ".join(_e(ANSWERS[q][2]) for q in unscreened) + "</p>")
     elif not_asked:
         out.append("<p><b>Red-flag questions not yet asked:</b> "
@@ -187,11 +229,11 @@ def build_report(doc: Document, assessment: dict[str, Any] | None = None, *,
     for i, r in enumerate(a.get("ranking", []), 1):
         cause_id = str(r["cause"])
         cause = kb.causes.get(cause_id)
-        name = re.sub(r"\s*\([^)]*\)", "", cause.name).strip() if cause else \
-            cause_id.replace("_", " ").capitalize()
+        short, full = cause_title(kb, cause_id)
+        also = f" ({_e(full)})" if full != short else ""
         summary = f"<br/><i>{_e(cause.plain_summary)}</i>" if cause else ""
-        out.append(f"<p style='margin-bottom:1px'><b>{i}. {_e(name)}</b> — "
-                   f"{float(r['score']) * 100:.1f}%{summary}</p>")
+        out.append(f"<p style='margin-bottom:1px'><b>{i}. {_e(short)}</b>{also} — "
+                   f"{_e(score_text(float(r['score'])))}{summary}</p>")
         if i <= 3 and r.get("evidence"):
             out.append("<ul style='margin-top:0'>")
             for ev in r["evidence"][:6]:
@@ -203,7 +245,9 @@ def build_report(doc: Document, assessment: dict[str, Any] | None = None, *,
                         refs.append(str(cited.index(s) + 1))
                 sign = "▲" if ev.get("effect", 0) > 0 else "▼"
                 ref = f" <sup>[{', '.join(refs)}]</sup>" if refs else ""
-                out.append(f"<li>{sign} {_e(ev.get('text', ''))}{ref}</li>")
+                words = effect_words(float(ev.get("effect", 0)))
+                how = f" <i>({_e(words)})</i>" if words else ""
+                out.append(f"<li>{sign} {_e(ev.get('text', ''))}{how}{ref}</li>")
             out.append("</ul>")
 
     # ---------------------------------------------------------------- next questions
