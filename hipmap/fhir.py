@@ -151,8 +151,11 @@ def is_fhir_instant(value: str) -> bool:
 # ----------------------------------------------------------------------------- the bundle
 
 def export_bundle(doc: Document, assessment: dict[str, Any] | None = None) -> dict[str, Any]:
+    from hipmap.geometry.coverage import coverage_of
+
     kb = load_knowledge()
-    a = assessment or assess(doc)
+    coverage = coverage_of(doc)  # once: the assessment and the per-region marks share it
+    a = assessment or assess(doc, coverage=coverage)
     when, instant = fhir_times(doc.recorded_at)
     seed = doc.dumps()
     entries: list[dict[str, Any]] = []
@@ -177,7 +180,8 @@ def export_bundle(doc: Document, assessment: dict[str, Any] | None = None) -> di
 
     # ------------------------------------------------------------------ one Observation per region
     observations = []
-    by_region = _marks_by_region(doc)
+    by_region = {rid: [doc.marks[k] for k in coverage.marks_painting(rid)]  # type: ignore[index]
+                 for rid in {r["id"] for r in a.get("regions", [])}}
     for r in a.get("regions", []):
         side, base = split_region(r["id"])
         code, display, directions = SITES[base]
@@ -318,23 +322,3 @@ def export_bundle(doc: Document, assessment: dict[str, Any] | None = None) -> di
 def _number(v: Any) -> int | float:
     f = float(v)
     return int(f) if f.is_integer() else f
-
-
-def _marks_by_region(doc: Document) -> dict[str, list[Any]]:
-    """Region id -> the marks that paint it (each stroke buffered once, regions found
-    through the view's index)."""
-    from hipmap.geometry.atlas import load_atlas
-    from hipmap.geometry.coverage import stroke_polygon
-
-    atlas = load_atlas()
-    out: dict[str, list[Any]] = {}
-    for mark in doc.marks:
-        if mark.kind == "region":
-            out.setdefault(mark.region, []).append(mark)
-            continue
-        view = atlas.view(mark.view)
-        poly = stroke_polygon(mark.points, mark.width)
-        for area in view.candidates(poly):
-            if area.kind == "region" and poly.intersects(area.geom):
-                out.setdefault(area.id, []).append(mark)
-    return out

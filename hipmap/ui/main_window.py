@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QEvent,
     QObject,
-    QRectF,
     QSettings,
-    QSize,
     QStandardPaths,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPainter
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -422,8 +420,8 @@ class MainWindow(QMainWindow):
     # ================================================================== files
     def _load_document(self, doc: Document, path: str | None, *,
                        recovered: bool = False) -> None:
+        self.model.load(doc)  # refuses (InputError) before any change
         self.recorder.set_file(path)
-        self.model.load(doc)
         self.stack.clear()
         self.stack.setClean()
         self.current_path = path
@@ -450,10 +448,11 @@ class MainWindow(QMainWindow):
             from hipmap.core.document import load
 
             doc = load(path)
+            self._load_document(doc, str(path))  # a drawing too costly to assess: refused
         except InputError as exc:
-            self.show_error("Cannot open this file", exc.one_line())
+            self.show_error("Cannot open this file", exc.with_source(str(path)).one_line()
+                            if not exc.source else exc.one_line())
             return False
-        self._load_document(doc, str(path))
         self._add_recent(str(path))
         self.statusBar().showMessage(f"Opened {path}", 4000)
         return True
@@ -541,22 +540,17 @@ class MainWindow(QMainWindow):
         if dlg.exec() == QPrintDialog.DialogCode.Accepted:
             self.print_to(printer)
 
-    def print_to(self, printer: Any) -> None:
-        """Print all views with the legend, fitted to the page (landscape)."""
+    def print_to(self, printer: Any) -> int:
+        """Print the clinical report — the same document as ``hipmap report`` — with the
+        patient id, the date and page x of y on every page. Returns the page count."""
         from PySide6.QtGui import QPageLayout
 
-        from hipmap.ui.render import render_document_image
+        from hipmap.ui.report import MARGINS_MM, paint_report
 
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        img = render_document_image(self.model.document(), views=VIEWS, scale=2.0,
-                                    dermatomes=self.canvas.dermatomes)
-        p = QPainter(printer)
-        page = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
-        page.moveTo(0, 0)
-        size = QSize(img.width(), img.height()).scaled(page.size().toSize(),
-                                                        Qt.AspectRatioMode.KeepAspectRatio)
-        p.drawImage(QRectF(0, 0, size.width(), size.height()), img)
-        p.end()
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+        doc = self.model.document()
+        return paint_report(doc, printer, self.model.assessment())
 
     def _last_dir(self) -> str:
         recent = self.recent_files()
@@ -604,6 +598,7 @@ class MainWindow(QMainWindow):
         """What the app does when the window is ready: offer every drawing a crashed window
         left behind FIRST, then open the file it was started with (a double-click)."""
         self.offer_recovery()
+        self.session_started = True
         if open_path:
             self.open_file(open_path)  # a broken file shows one clear message; the app stays
 
@@ -659,7 +654,12 @@ class MainWindow(QMainWindow):
             msg = exc.one_line() if isinstance(exc, InputError) else str(exc)
             self.show_error("Cannot recover the drawing", msg)
             return False
-        self._load_document(doc, file, recovered=True)
+        try:
+            self._load_document(doc, file, recovered=True)
+        except InputError as exc:  # (a journal of a drawing too costly to assess)
+            claim.release()
+            self.show_error("Cannot recover the drawing", exc.one_line())
+            return False
         if self.recorder.last_error is None:
             claim.discard()
         else:  # our own journal could not take it: keep the orphan on disk
