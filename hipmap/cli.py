@@ -175,6 +175,10 @@ def _drawing_to_open(args: list[str]) -> str | None:
     if not positional or args[positional[0]] in COMMANDS:
         return None
     path = args.pop(positional[0])
+    if os.path.exists(path) and not os.path.isfile(path):
+        from hipmap.core.document import read_file_bytes
+
+        read_file_bytes(path, 0)  # says what it is instead (a folder, a FIFO, a device)
     if not os.path.isfile(path):
         raise InputError(_("no such file (or unknown command; commands: {commands})").format(
             commands=', '.join(COMMANDS)),

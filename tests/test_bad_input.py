@@ -219,3 +219,12 @@ def test_the_model_refuses_a_patient_edit_that_could_not_be_saved():
     assert model.patient is None
     model.set_patient({"id": "P-1", "age": 40})
     assert document.loads(model.document().dumps()).patient == {"id": "P-1", "age": 40}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_opening_a_fifo_in_the_app_says_what_it_is(tmp_path, capsys):
+    fifo = tmp_path / "drawing.hipmap.json"
+    os.mkfifo(fifo)
+    assert main([str(fifo)]) == 2  # `hipmap FILE`, as a file manager opens a drawing
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "named pipe" in err

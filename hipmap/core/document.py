@@ -7,6 +7,7 @@ escapes (no KeyError, no RecursionError, no hang on huge input).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -33,6 +34,12 @@ COORD_MIN, COORD_MAX = -1000.0, 2000.0
 MAX_AGE = 130
 MAX_DURATION_DAYS = 365 * 100
 DEFAULT_INTENSITY = 5.0
+#: The painted "ink" of all strokes together (each stroke's path length x width plus its
+#: round caps, overlaps counted again): at most about four times the area of all four views
+#: of the diagram painted over. A real drawing uses a fraction of it; the pathological ones
+#: that cost minutes of geometry (5000 strokes 200 wide, random 20 000-point strokes) do not
+#: fit. Together with the point limits it keeps every command within seconds.
+MAX_INK = 10_000_000.0
 #: patient fields and ``recorded_at`` are short, one-line texts (an id, a sex, a date)
 MAX_PATIENT_TEXT = 100
 MAX_RECORDED_AT = 64
@@ -397,6 +404,7 @@ def from_json(obj: Any, *, source: str = "<input>") -> Document:
             n=len(marks_obj), limit=MAX_MARKS),
                          path="$.marks")
     total_points = 0
+    ink = 0.0
     marks: list[Mark] = []
     for i, mo in enumerate(marks_obj):
         mark = _mark(mo, f"$.marks[{i}]")
@@ -407,12 +415,26 @@ def from_json(obj: Any, *, source: str = "<input>") -> Document:
                     _("the drawing has more than {limit} points in all").format(
                         limit=MAX_POINTS_TOTAL),
                     path=f"$.marks[{i}].points")
+            ink += stroke_ink(mark)
+            if ink > MAX_INK:
+                raise InputError(
+                    "the strokes up to here paint more than the limit of about four times "
+                    "the whole diagram over (path length x brush width); a pain drawing "
+                    "needs far less", path=f"$.marks[{i}]")
         marks.append(mark)
 
     answers = validate_answers(obj.get("answers", {}))
     extra = {k: v for k, v in obj.items() if k not in _KNOWN_KEYS}
     return Document(marks=marks, answers=answers, patient=patient,
                     recorded_at=recorded_at, extra=extra)
+
+
+def stroke_ink(stroke: Stroke) -> float:
+    """Path length x brush width plus the round caps: the area a stroke paints, counting
+    its own overlaps (an upper bound that is cheap to compute)."""
+    pts = stroke.points
+    length = sum(math.dist(a, b) for a, b in itertools.pairwise(pts))
+    return length * stroke.width + math.pi * (stroke.width / 2.0) ** 2
 
 
 def _check_datetime(value: str) -> None:
@@ -549,7 +571,16 @@ def _points(pts: Any, path: str) -> tuple[tuple[float, float], ...]:
                 n=len(pts), limit=MAX_POINTS_PER_STROKE),
             path=path)
     out = []
+    lo, hi = COORD_MIN, COORD_MAX
     for j, p in enumerate(pts):
+        if type(p) is list and len(p) == 2:  # the fast path: plain numbers in range
+            x, y = p
+            tx, ty = type(x), type(y)
+            if (tx is float or tx is int) and (ty is float or ty is int):
+                x, y = float(x), float(y)
+                if lo <= x <= hi and lo <= y <= hi:
+                    out.append((x, y))
+                    continue
         if not isinstance(p, list) or len(p) != 2:
             raise InputError(_("a point must be [x, y], got {value}").format(
                 value=_short(p)), path=f"{path}[{j}]")

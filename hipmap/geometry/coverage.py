@@ -23,28 +23,69 @@ from shapely.geometry.base import BaseGeometry
 from hipmap.core.document import Document, Mark, RegionMark, Stroke
 from hipmap.geometry.atlas import Atlas, load_atlas
 
-#: Above this many points (after simplifying) a self-crossing path is buffered in chunks:
-#: GEOS can take 50-150 ms on one jittery scribble, chunks take a few ms (tests/test_geometry.py
-#: holds such a scribble).
+#: Above this many points (after simplifying) a self-crossing path is buffered in short
+#: chunks whose buffers are then unioned (cascaded): GEOS takes 14 ms to buffer one jittery
+#: 40-point line 200 wide and 139 s for a 20 000-point scribble in one piece; in chunks of
+#: eight points, 4 ms and 0.35 s (benchmarks/bench_limits.py).
 CHUNK_GUARD = 64
-CHUNK = 32
+CHUNK = 8
 QUAD_SEGS = 6
 EPS_AREA = 1e-6
+#: What a document's strokes may cost (hipmap limits, README "contract additions"): the
+#: points left after smoothing, in all strokes and in self-crossing scribbles (which cost
+#: GEOS three times as much per point, and much more when thin). Measured in
+#: benchmarks/bench_limits.py: within them, ``assess`` stays under 2 s.
+MAX_DETAIL_POINTS = 12_000
+MAX_SCRIBBLE_POINTS = 12_000
+SCRIBBLE_MIN = 64  # a self-crossing stroke with more points than this is a scribble
 
 
-def stroke_polygon(points: Sequence[tuple[float, float]], width: float) -> BaseGeometry:
-    """The painted area of a brush path: round caps and joins, ``width`` across."""
-    r = width / 2.0
+def _centre_line(points: Sequence[tuple[float, float]], width: float) -> np.ndarray:
+    """The stroke's path without repeated points, simplified within 15 % of the brush width
+    (at most 4 units): what is buffered."""
     pts = np.asarray(points, dtype=float).reshape(-1, 2)
     if len(pts) > 1:
         keep = np.ones(len(pts), dtype=bool)
         keep[1:] = np.any(np.diff(pts, axis=0) != 0, axis=1)
         pts = pts[keep]
-    if len(pts) == 1:
-        return Point(pts[0]).buffer(r, quad_segs=QUAD_SEGS)
+    if len(pts) < 3:
+        return pts
     line = LineString(pts).simplify(min(max(width * 0.15, 0.25), 4.0), preserve_topology=False)
-    coords = np.asarray(line.coords)
-    if len(coords) > CHUNK_GUARD and not line.is_simple:
+    return np.asarray(line.coords)
+
+
+def check_budget(marks: Iterable[Mark]) -> None:
+    """Refuse (InputError, one line) a drawing whose geometry would take more than a couple
+    of seconds: too many points after smoothing, or too many in self-crossing scribbles."""
+    from hipmap.core.errors import InputError
+
+    total = scribble = 0
+    for i, mark in enumerate(marks):
+        if not isinstance(mark, Stroke):
+            continue
+        n = len(_centre_line(mark.points, mark.width))
+        total += n
+        if n > SCRIBBLE_MIN and not LineString(mark.points).is_simple:
+            scribble += n
+        if scribble > MAX_SCRIBBLE_POINTS:
+            raise InputError(
+                f"the self-crossing scribbles up to here have more than {MAX_SCRIBBLE_POINTS} "
+                "points after smoothing; paint the area with a wider brush instead",
+                path=f"$.marks[{i}]")
+        if total > MAX_DETAIL_POINTS:
+            raise InputError(
+                f"the strokes up to here have more than {MAX_DETAIL_POINTS} points after "
+                "smoothing; a pain drawing needs far fewer", path=f"$.marks[{i}]")
+
+
+def stroke_polygon(points: Sequence[tuple[float, float]], width: float) -> BaseGeometry:
+    """The painted area of a brush path: round caps and joins, ``width`` across."""
+    r = width / 2.0
+    coords = _centre_line(points, width)
+    if len(coords) == 1:
+        return Point(coords[0]).buffer(r, quad_segs=QUAD_SEGS)
+    line = LineString(coords)
+    if len(coords) > CHUNK_GUARD and not line.is_simple:  # a jittery, self-crossing path
         pieces = [LineString(coords[i:i + CHUNK + 1]) for i in range(0, len(coords) - 1, CHUNK)]
         return shapely.union_all(shapely.buffer(pieces, r, quad_segs=QUAD_SEGS))
     return line.buffer(r, quad_segs=QUAD_SEGS)
@@ -81,6 +122,47 @@ class Coverage:
         self._touches: dict[Hashable, list[tuple[str, str]]] = {}
 
     # ------------------------------------------------------------------ changes
+    def add_many(self, items: Iterable[tuple[Hashable, Mark]]) -> set[str]:
+        """Add many marks at once (loading a document): each slot's painted area is one
+        cascaded union of its pieces at the end instead of one union per mark, so a large
+        drawing costs O(n log n) geometry, not O(n²)."""
+        changed: set[str] = set()
+        dirty: set[tuple[str, str]] = set()
+        for key, mark in items:
+            if key in self._marks:
+                raise KeyError(f"mark key {key!r} already present")
+            if isinstance(mark, RegionMark):
+                changed |= self.add(key, mark)
+                continue
+            self._marks[key] = mark
+            view = self.atlas.view(mark.view)
+            poly = stroke_polygon(mark.points, mark.width)
+            shapely.prepare(poly)
+            cands = view.candidates(poly)
+            hits = [a for a, hit in zip(cands, shapely.intersects(poly, [a.geom for a in cands]),
+                                        strict=True) if hit]
+            touched: list[tuple[str, str]] = []
+            if hits:
+                pieces = shapely.intersection(poly, [a.geom for a in hits])
+                for area, piece in zip(hits, pieces, strict=True):
+                    if piece.area <= EPS_AREA:
+                        continue
+                    slot = (view.name, area.id)
+                    self._pieces.setdefault(slot, {})[key] = (piece, mark.intensity)
+                    self._top[slot] = max(self._top.get(slot, 0.0), mark.intensity)
+                    self._views.setdefault(area.id, set()).add(view.name)
+                    touched.append(slot)
+                    changed.add(area.id)
+            self._touches[key] = touched
+            dirty.update(touched)
+        for slot in dirty:
+            painted = shapely.union_all([p for p, _ in self._pieces[slot].values()])
+            self._painted[slot] = painted
+            area = self.atlas.view(slot[0]).regions.get(slot[1]) or \
+                self.atlas.view(slot[0]).dermatomes[slot[1]]
+            self._frac[slot] = min(1.0, painted.area / area.area)
+        return changed
+
     def add(self, key: Hashable, mark: Mark) -> set[str]:
         """Add one mark under ``key``; returns the ids whose coverage or intensity changed."""
         if key in self._marks:
@@ -172,6 +254,13 @@ class Coverage:
     def dermatomes(self) -> dict[str, AreaCoverage]:
         return self.all("dermatome")
 
+    def marks_painting(self, area_id: str) -> list[Hashable]:
+        """The keys of the marks that paint an area (strokes in any view, region marks)."""
+        keys = [k for view in self._views.get(area_id, ())
+                for k in self._pieces.get((view, area_id), {})]
+        keys += list(self._region_marks.get(area_id, {}))
+        return list(dict.fromkeys(keys))
+
     def __len__(self) -> int:
         return len(self._marks)
 
@@ -179,9 +268,9 @@ class Coverage:
 def coverage_of(doc: Document | Iterable[Mark], atlas: Atlas | None = None) -> Coverage:
     """Full recompute: a fresh :class:`Coverage` with every mark of the document."""
     cov = Coverage(atlas)
-    marks = doc.marks if isinstance(doc, Document) else doc
-    for i, mark in enumerate(marks):
-        cov.add(i, mark)
+    marks = list(doc.marks if isinstance(doc, Document) else doc)
+    check_budget(marks)
+    cov.add_many(enumerate(marks))
     return cov
 
 

@@ -67,12 +67,15 @@ class DrawingModel:
 
     # ----------------------------------------------------------------- document
     def load(self, doc: Document) -> None:
+        from hipmap.geometry.coverage import check_budget
+
+        check_budget(doc.marks)  # a drawing too costly to assess is refused before any change
         self._coverage.clear()
         self.marks = {}
-        self._next_id = 1
-        for m in doc.marks:
-            self._insert(self._next_id, m)
-            self._next_id += 1
+        ids = range(1, len(doc.marks) + 1)
+        self.marks = dict(zip(ids, doc.marks, strict=True))
+        self._coverage.add_many(self.marks.items())  # one union per region, not per mark
+        self._next_id = len(doc.marks) + 1
         self.answers = dict(doc.answers)
         self.patient = dict(doc.patient) if doc.patient is not None else None
         self.recorded_at = doc.recorded_at

@@ -174,9 +174,10 @@ def replay(entries: list[dict[str, Any]]) -> tuple[Document, str | None, bool, b
 
 def _orphan(ref: str, entries: list[dict[str, Any]]) -> Orphan:
     doc, file, modified, kept = replay(entries)
+    edits = [e for e in entries if e.get("op") != "kept"]  # "kept" is no change of the drawing
     return Orphan(ref=ref, doc=doc, file=file, modified=modified, kept=kept,
-                  started=str(entries[0].get("t", "")) if entries else "",
-                  updated=str(entries[-1].get("t", "")) if entries else "",
+                  started=str(edits[0].get("t", "")) if edits else "",
+                  updated=str(edits[-1].get("t", "")) if edits else "",
                   entries=len(entries))
 
 
@@ -199,6 +200,7 @@ class Recorder:
         self.modified = False
         self.last_error: str | None = None
         self._base_size = 0
+        self._stale = False  # a write failed: the next change rewrites the whole journal
         self._recorded_at = model.recorded_at
         self._unsubscribe = model.subscribe(self._on_change)
 
@@ -302,6 +304,9 @@ class Recorder:
     def _append(self, entry: dict[str, Any]) -> None:
         if self.writer is None:
             return
+        if self._stale:  # an entry was lost: only a full rewrite makes the journal whole
+            self._rewrite()
+            return
         try:
             self.writer.append(_stamp(entry, getattr(self, "_n", 1)))
             self._n = getattr(self, "_n", 1) + 1
@@ -310,11 +315,13 @@ class Recorder:
             self._failed(exc)
 
     def _ok(self) -> None:
+        self._stale = False
         if self.last_error is not None:
             self.last_error = None
             self.on_error(None)
 
     def _failed(self, exc: BaseException) -> None:
+        self._stale = True
         self.last_error = str(getattr(exc, "strerror", None) or exc)
         self.on_error(self.last_error)
 
@@ -372,6 +379,10 @@ class _Lock:
                 fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+#: fdatasync where there is one: the data and the new length, without the access times
+_SYNC = getattr(os, "fdatasync", os.fsync)
+
+
 def _open_rw(path: Path, *, create: bool) -> int:
     flags = os.O_RDWR | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     if create:
@@ -424,7 +435,7 @@ class FileJournal:
         view = memoryview(data)
         while view:
             view = view[os.write(self._fd, view):]
-        os.fsync(self._fd)
+        _SYNC(self._fd)  # on the disk before the stroke's handler returns
         self._size += len(data)
 
     def rewrite(self, entries: list[dict[str, Any]]) -> None:

@@ -28,12 +28,15 @@ import json
 import re
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hipmap.core.document import Document
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, QUALITIES, split_region
 from hipmap.knowledge.assessment import Assessment, assess
 from hipmap.knowledge.base import load_knowledge
+
+if TYPE_CHECKING:
+    from hipmap.geometry.coverage import Coverage
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -152,12 +155,21 @@ def is_fhir_instant(value: str) -> bool:
 
 def export_bundle(doc: Document, assessment: Assessment | None = None) -> dict[str, Any]:
     """The drawing and its assessment (assessed now when not given) as a FHIR R4 Bundle."""
-    return snapshot_bundle(doc, (assessment or assess(doc)).to_json())
+    from hipmap.geometry.coverage import coverage_of
+
+    coverage = coverage_of(doc)  # once: the assessment and the per-region marks share it
+    a = assessment or assess(doc, coverage=coverage)
+    return snapshot_bundle(doc, a.to_json(), coverage=coverage)
 
 
-def snapshot_bundle(doc: Document, a: dict[str, Any]) -> dict[str, Any]:
+def snapshot_bundle(doc: Document, a: dict[str, Any],
+                    coverage: Coverage | None = None) -> dict[str, Any]:
     """The same from an assessment's contract JSON (a visit's stored snapshot, which an
     older hipmap may have written)."""
+    if coverage is None:
+        from hipmap.geometry.coverage import coverage_of
+
+        coverage = coverage_of(doc)
     kb = load_knowledge()
     when, instant = fhir_times(doc.recorded_at)
     seed = doc.dumps()
@@ -183,7 +195,8 @@ def snapshot_bundle(doc: Document, a: dict[str, Any]) -> dict[str, Any]:
 
     # ------------------------------------------------------------------ one Observation per region
     observations = []
-    by_region = _marks_by_region(doc)
+    by_region = {rid: [doc.marks[k] for k in coverage.marks_painting(rid)]  # type: ignore[index]
+                 for rid in {r["id"] for r in a.get("regions", [])}}
     for r in a.get("regions", []):
         side, base = split_region(r["id"])
         code, display, directions = SITES[base]
@@ -324,23 +337,3 @@ def snapshot_bundle(doc: Document, a: dict[str, Any]) -> dict[str, Any]:
 def _number(v: Any) -> int | float:
     f = float(v)
     return int(f) if f.is_integer() else f
-
-
-def _marks_by_region(doc: Document) -> dict[str, list[Any]]:
-    """Region id -> the marks that paint it (each stroke buffered once, regions found
-    through the view's index)."""
-    from hipmap.geometry.atlas import load_atlas
-    from hipmap.geometry.coverage import stroke_polygon
-
-    atlas = load_atlas()
-    out: dict[str, list[Any]] = {}
-    for mark in doc.marks:
-        if mark.kind == "region":
-            out.setdefault(mark.region, []).append(mark)
-            continue
-        view = atlas.view(mark.view)
-        poly = stroke_polygon(mark.points, mark.width)
-        for area in view.candidates(poly):
-            if area.kind == "region" and poly.intersects(area.geom):
-                out.setdefault(area.id, []).append(mark)
-    return out

@@ -121,12 +121,13 @@ class _FileOpenFilter(QObject):
         super().__init__(window)
         self.window = window
         self.pending: list[str] = []
-        window.ready.connect(self._open_pending)  # type: ignore[attr-defined]
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
         if ev.type() == QEvent.Type.FileOpen:
             self.pending.append(ev.file())
-            if self.window.is_ready:  # type: ignore[attr-defined]
+            # only once crashed drawings have been offered (start_session)
+            files = getattr(self.window, "files", None)
+            if getattr(files, "session_started", False):
                 self._open_pending()
             return True
         return super().eventFilter(obj, ev)
@@ -261,7 +262,8 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     # The window appears with the diagram at once; the rest is built after the first frame.
     win = MainWindow(db=db, progressive=True)
     install_error_handler(win, win.data_dir)
-    app.installEventFilter(_FileOpenFilter(win))
+    file_opens = _FileOpenFilter(win)
+    app.installEventFilter(file_opens)
 
     def when_ready() -> None:
         finish_app(app)
@@ -269,6 +271,7 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
             win.statusBar().showMessage(_("The guided patient kiosk is not in this version: "
                                           "this is the clinician window, full screen."))
         win.files.start_session(open_path)  # crashed drawings are offered before the file
+        file_opens._open_pending()  # then files the system asked to open (macOS)
 
     win.ready.connect(when_ready)
     if kiosk:

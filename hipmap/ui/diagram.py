@@ -113,8 +113,19 @@ def line_path(points: Iterable[Iterable[float]], closed: bool = False) -> QPaint
     return path
 
 
+#: Above this many points, or wider than the app's largest brush, a stroke is drawn from the
+#: same polygon the coverage is computed from: Qt's stroker outline of a long or very wide
+#: self-crossing path takes seconds to fill, the polygon a moment.
+STROKER_MAX_POINTS = 400
+STROKER_MAX_WIDTH = 60.0
+
+
 def stroke_path(points: Sequence[tuple[float, float]], width: float) -> QPainterPath:
     """The painted area of a stroke as Qt draws it (round caps and joins)."""
+    if len(points) > STROKER_MAX_POINTS or width > STROKER_MAX_WIDTH:
+        from hipmap.geometry.coverage import stroke_polygon
+
+        return geom_path(stroke_polygon(points, width))  # odd-even: unpainted holes stay
     if len(points) == 1 or all(p == points[0] for p in points):
         path = QPainterPath()
         x, y = points[0]

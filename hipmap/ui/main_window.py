@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QEvent,
     QObject,
-    QRectF,
     QSettings,
-    QSize,
     QStandardPaths,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QPainter
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -33,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hipmap.core.ids import VIEWS
 from hipmap.i18n import _
 from hipmap.paths import data_dir
 
@@ -345,22 +342,17 @@ class MainWindow(QMainWindow):
         if dlg.exec() == QPrintDialog.DialogCode.Accepted:
             self.print_to(printer)
 
-    def print_to(self, printer: Any) -> None:
-        """Print all views with the legend, fitted to the page (landscape)."""
+    def print_to(self, printer: Any) -> int:
+        """Print the clinical report — the same document as ``hipmap report`` — with the
+        patient id, the date and page x of y on every page. Returns the page count."""
         from PySide6.QtGui import QPageLayout
 
-        from hipmap.ui.render import render_document_image
+        from hipmap.ui.report import MARGINS_MM, paint_report
 
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
-        img = render_document_image(self.model.document(), views=VIEWS, scale=2.0,
-                                    dermatomes=self.canvas.dermatomes)
-        p = QPainter(printer)
-        page = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
-        page.moveTo(0, 0)
-        size = QSize(img.width(), img.height()).scaled(page.size().toSize(),
-                                                        Qt.AspectRatioMode.KeepAspectRatio)
-        p.drawImage(QRectF(0, 0, size.width(), size.height()), img)
-        p.end()
+        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+        printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+        doc = self.model.document()
+        return paint_report(doc, printer, self.model.assessment())
 
     # ================================================================== help
     def show_about(self) -> None:

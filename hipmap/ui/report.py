@@ -1,120 +1,73 @@
-"""The clinical PDF report (``hipmap report FILE -o OUT.pdf``): the drawing on the diagram,
-the urgency and red flags first, then the regions, the ranked causes with their evidence,
-the questions to ask next, and the sources."""
+"""The clinical report on paper: ``hipmap report FILE -o OUT.pdf`` and File → Print.
+
+The content comes from :func:`hipmap.report.clinical.build_report` (Qt-free, the same for
+both); this module only lays it out on A4 pages and paints it, with a running head (the
+patient id and the date) and "page x of y" on every page. The PDF is written as PDF/A-1b
+(Qt's ``PdfVersion_A1b``: fonts embedded, XMP metadata with the PDF/A identification, an
+sRGB output intent).
+"""
 
 from __future__ import annotations
 
-import html
+import math
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QSizeF, QUrl
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMarginsF,
+    QPointF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextOption,
+)
 
 from hipmap.core.document import Document
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, split_region
-from hipmap.knowledge.assessment import assess, headline, headline_detail, verdict_style
-from hipmap.knowledge.base import load_knowledge
-from hipmap.knowledge.texts import cause_name, cause_short, effect_text, percent_text
-from hipmap.ui.render import ensure_gui_app, render_document_image
+from hipmap.report.clinical import DIAGRAM_URL, LEGEND_URL, ReportContent, build_report
+from hipmap.ui.render import ensure_gui_app, legend_image, render_document_image
 
-URGENCY_COLOURS = {"emergency": "#b00020", "urgent": "#c25700", "see_clinician": "#1d4e89",
-                   "self_care": "#2e6b30", "neutral": "#4a4f55"}  # by verdict_style()
-
-
-def _e(text: Any) -> str:
-    return html.escape(str(text))
+MARGINS_MM = QMarginsF(15, 12, 15, 12)
+HEAD_MM = 9.0  # running head band
+FOOT_MM = 8.0  # page-number band
 
 
 def report_html(doc: Document, a: dict[str, Any]) -> str:
-    kb = load_knowledge()
-    colour = URGENCY_COLOURS[verdict_style(a)]
-    who = ", ".join(f"{_e(k)}: {_e(v)}" for k, v in (doc.patient or {}).items()
-                    if v is not None) or "not recorded"
-    out = [
-        "<html><body style='font-family: DejaVu Sans; font-size: 9pt'>",
-        "<h2 style='margin:0'>hipmap pain drawing report</h2>",
-        f"<p>Patient: {who}<br/>Recorded: {_e(doc.recorded_at or 'not recorded')}<br/>"
-        f"Knowledge base {_e(kb.version)}. RIGHT and LEFT are the patient's own sides.</p>",
-        f"<table width='100%' cellpadding='6' style='background:{colour}; color:white'>"
-        f"<tr><td><b style='font-size:13pt'>{_e(headline(a))}</b><br/>"
-        + (f"{_e(headline_detail(a))}<br/>" if headline_detail(a) else "")
-        + "<br/>".join(_e(r) for r in a.get("urgency_reasons", [])
-                       if not (headline_detail(a) and r.startswith("Red-flag screening")))
-        + "</td></tr></table>",
-    ]
-    if a["red_flags"]:
-        out.append("<h3 style='color:#b00020'>Red flags — these come before any ranking</h3><ul>")
-        for f in a["red_flags"]:
-            out.append(f"<li><b>{_e(f['id'])} ({_e(f['urgency'])})</b>: {_e(f['message'])} "
-                       f"<b>What to do now:</b> {_e(f['action'])}</li>")
-        out.append("</ul>")
-    if a.get("unscreened"):
-        out.append("<p><b>Red-flag questions to ask first:</b> " + " ".join(
-            _e(ANSWERS[q][2]) for q in a["unscreened"]) + "</p>")
-    out.append("<p><img src='hipmap://diagram.png' width='680'/></p>")
-    out.append("<h3>Where it hurts</h3><table border='1' cellspacing='0' cellpadding='3'>"
-               "<tr><th>Region (patient's side)</th><th>Covered</th><th>Intensity</th></tr>")
-    for r in a["regions"]:
-        side, base = split_region(r["id"])
-        out.append(f"<tr><td>{side.upper()} {_e(BASE_REGIONS[base])}</td>"
-                   f"<td align='right'>{r['coverage'] * 100:.0f}%</td>"
-                   f"<td align='right'>{_e(r['intensity'])}</td></tr>")
-    if not a["regions"]:
-        out.append("<tr><td colspan='3'>nothing painted</td></tr>")
-    out.append("</table>")
-    if a["dermatomes"]:
-        out.append("<p>Dermatomes (textbook-consensus map; real dermatomes overlap and vary): "
-                   + ", ".join(f"{_e(d['id'])} {d['coverage'] * 100:.0f}%"
-                               for d in a["dermatomes"]) + "</p>")
-    answered = doc.effective_answers()
-    if answered:
-        out.append("<h3>Answers</h3><ul>")
-        for aid, v in answered.items():
-            val = ("yes" if v else "no") if isinstance(v, bool) else f"{v:g}"
-            out.append(f"<li>{_e(ANSWERS[aid][2])} <b>{val}</b></li>")
-        out.append("</ul>")
-    out.append("<h3>Candidate causes, most likely first (not a diagnosis)</h3>")
-    cited: list[str] = []
-    for i, r in enumerate(a["ranking"], 1):
-        cause = kb.causes[r["cause"]]
-        out.append(f"<p><b>{i}. {_e(cause_short(kb, r['cause']))}</b> "
-                   f"({_e(cause_name(kb, r['cause']))}) — {percent_text(r['score'])}<br/>"
-                   f"<i>{_e(cause.plain_summary)}</i></p>")
-        if i <= 3:
-            out.append("<ul>")
-            for e in r["evidence"][:6]:
-                refs = []
-                for s in e.get("sources", []):
-                    if s not in cited:
-                        cited.append(s)
-                    refs.append(str(cited.index(s) + 1))
-                sign = "▲" if e["effect"] > 0 else "▼"
-                out.append(f"<li>{sign} {_e(e['text'])} <i>({_e(effect_text(e['effect']))})</i>"
-                           f" <sup>[{', '.join(refs)}]</sup></li>")
-            out.append("</ul>")
-    if a["next_questions"]:
-        out.append("<h3>Ask next</h3><ul>")
-        for q in a["next_questions"]:
-            out.append(f"<li><b>{_e(ANSWERS[q['answer']][2])}</b> {_e(q['why'])}</li>")
-        out.append("</ul>")
-    if cited:
-        out.append("<h3>Sources</h3><ol>")
-        for s in cited:
-            src = kb.sources[s]
-            flag = "" if src.verified else " <b>[UNVERIFIED]</b>"
-            out.append(f"<li>{_e(src.citation)}{flag} {_e(src.url)}</li>")
-        out.append("</ol>")
-    out.append(f"<p><i>{_e(kb.disclaimer)}</i></p></body></html>")
-    return "".join(out)
+    """The report's body as rich text (kept for callers of the first version)."""
+    return build_report(doc, a).html
 
 
 def report_pdf_bytes(doc: Document, assessment: dict[str, Any] | None = None) -> bytes:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
+    """The report as a PDF/A-1b file in memory (core.output writes it safely)."""
+    ensure_gui_app()
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    _write_pdf(doc, buf, assessment)
+    writer = QPdfWriter(buf)
+    writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
+    writer.setResolution(1200)  # as a HighResolution QPrinter: the same layout as Print
+    writer.setTitle("hipmap pain drawing report")
+    writer.setCreator("hipmap")
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+                                     QPageLayout.Orientation.Portrait, MARGINS_MM,
+                                     QPageLayout.Unit.Millimeter))
+    paint_report(doc, writer, assessment)
     buf.close()
     return bytes(data.data())
 
@@ -126,24 +79,129 @@ def write_report_pdf(doc: Document, path: str, assessment: dict[str, Any] | None
     write_bytes(path, report_pdf_bytes(doc, assessment), verify=verify_pdf)
 
 
-def _write_pdf(doc: Document, device: Any, assessment: dict[str, Any] | None) -> None:
+def paint_report(doc: Document, device: Any, assessment: dict[str, Any] | None = None,
+                 content: ReportContent | None = None) -> int:
+    """Lay the report out on ``device`` (a QPdfWriter or a QPrinter, portrait A4 or
+    whatever the printer has); returns the number of pages."""
     ensure_gui_app()
-    a = assessment or assess(doc)
-    if hasattr(a, "to_json"):  # the typed assessment: this report reads its JSON
-        a = a.to_json()
-    writer = QPdfWriter(device)
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
-                                     QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
-    writer.setResolution(150)
-    writer.setTitle("hipmap pain drawing report")
-    writer.setCreator("hipmap")
+    content = content or build_report(doc, assessment)
+    res = device.resolution()
+    page = QRectF(device.pageLayout().paintRectPixels(res))
+    page.moveTo(0, 0)
+    mm = res / 25.4
+    head, foot = HEAD_MM * mm, FOOT_MM * mm
+    body = QRectF(0, head, page.width(), page.height() - head - foot)
+
     text = QTextDocument()
+    text.documentLayout().setPaintDevice(device)
     text.setDocumentMargin(0)
-    image = render_document_image(doc, scale=1.0)
-    text.addResource(QTextDocument.ResourceType.ImageResource, QUrl("hipmap://diagram.png"),
-                     image)
-    text.setHtml(report_html(doc, a))
-    layout = writer.pageLayout().paintRectPixels(writer.resolution())
-    text.setPageSize(QSizeF(layout.width(), layout.height()))
-    text.print_(writer)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(9)
+    text.setDefaultFont(font)
+    option = text.defaultTextOption()  # a long unbroken id wraps instead of widening the page
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    text.setDefaultTextOption(option)
+    text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(DIAGRAM_URL),
+                     render_document_image(doc, scale=1.0, frame=False))  # ~320 dpi
+    legend = legend_image()
+    text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(LEGEND_URL), legend)
+    # rich-text image sizes are in 96-dpi pixels, scaled to the device by Qt
+    width_px = int(body.width() * 96 / device.logicalDpiX())
+    html = content.html.replace(f"src='{LEGEND_URL}'", f"src='{LEGEND_URL}' width='{width_px}'")
+    html = html.replace(f"src='{DIAGRAM_URL}' width='100%'",
+                        f"src='{DIAGRAM_URL}' width='{width_px}'")
+    text.setHtml(html)
+    text.setPageSize(QSizeF(body.width(), body.height()))
+    text.size()  # lay the whole document out now (Qt lays out lazily, block by block)
+    _keep_blocks_whole(text, body.height())
+    pages = max(1, text.pageCount(), math.ceil(text.size().height() / body.height() - 1e-6))
+
+    p = QPainter(device)
+    try:
+        for i in range(pages):
+            if i:
+                device.newPage()
+            _running_head(p, content, QRectF(0, 0, page.width(), head), mm)
+            _footer(p, i + 1, pages, QRectF(0, page.height() - foot, page.width(), foot), mm)
+            p.save()
+            p.translate(0, head - i * body.height())
+            text.drawContents(p, QRectF(0, i * body.height(), body.width(), body.height()))
+            p.restore()
+    finally:
+        p.end()
+    return pages
+
+
+def _keep_blocks_whole(text: QTextDocument, page_height: float) -> None:
+    """No paragraph or list item is split across two pages: such a block starts on the next
+    page, with the heading above it if it is a section's first (a reader never meets half a
+    sentence at a page top, and no clipped copy of it lands in the PDF's text)."""
+    layout = text.documentLayout()
+
+    def page_of(y: float) -> int:
+        return int(y // page_height)
+
+    def break_before(block: QTextBlock, on: bool) -> None:
+        fmt = block.blockFormat()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore if on
+                               else QTextFormat.PageBreakFlag.PageBreak_Auto)
+        QTextCursor(block).setBlockFormat(fmt)
+
+    for _ in range(40):  # each pass moves one block; a report needs a few
+        block, previous = text.begin(), None
+        while block.isValid():
+            rect = layout.blockBoundingRect(block)
+            straddles = page_of(rect.top()) != page_of(rect.bottom() - 1)
+            nxt = block.next()
+            fmt = block.blockFormat()
+            if fmt.headingLevel() > 0 and nxt.isValid() and \
+                    page_of(layout.blockBoundingRect(nxt).top()) > page_of(rect.top()) and \
+                    fmt.pageBreakPolicy() == QTextFormat.PageBreakFlag.PageBreak_Auto:
+                break_before(block, True)  # a heading alone at the foot of a page
+                break
+            if straddles and rect.height() < page_height \
+                    and QTextCursor(block).currentTable() is None:
+                if previous is not None and previous.blockFormat().headingLevel() > 0:
+                    break_before(block, False)  # the heading goes with its first block
+                    break_before(previous, True)
+                else:
+                    break_before(block, True)
+                break
+            previous, block = block, block.next()
+        else:
+            return
+
+
+def _running_head(p: QPainter, content: ReportContent, rect: QRectF, mm: float) -> None:
+    p.save()
+    f = QFont("DejaVu Sans")
+    f.setPointSizeF(8)
+    p.setFont(f)
+    p.setPen(QColor("#333"))
+    r = rect.adjusted(0, 0, 0, -2 * mm)
+    title_w = p.fontMetrics().horizontalAdvance(content.title) + 6 * mm
+    p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, content.title)
+    head = p.fontMetrics().elidedText(content.running_head, Qt.TextElideMode.ElideMiddle,
+                                      int(r.width() - title_w))  # a long id never overlaps
+    p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, head)
+    p.setPen(QPen(QColor("#999"), 0.2 * mm))
+    p.drawLine(QPointF(rect.left(), rect.bottom() - 1.5 * mm),
+               QPointF(rect.right(), rect.bottom() - 1.5 * mm))
+    p.restore()
+
+
+def _footer(p: QPainter, number: int, total: int, rect: QRectF, mm: float) -> None:
+    p.save()
+    f = QFont("DejaVu Sans")
+    f.setPointSizeF(8)
+    p.setFont(f)
+    p.setPen(QColor("#333"))
+    r = rect.adjusted(0, 2 * mm, 0, 0)
+    p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+               "hipmap supports clinical judgement; it does not diagnose.")
+    p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+               f"Page {number} of {total}")
+    p.restore()
+
+
+__all__ = ["paint_report", "report_html", "report_pdf_bytes", "write_report_pdf"]

@@ -181,3 +181,56 @@ def test_a_clean_close_removes_the_journal(make_window, tmp_path, dialogs):
     win.close()
     assert not list((data / "recovery").glob("*.journal"))
     assert not os.listdir(data / "recovery")
+
+
+def test_a_file_the_system_asks_to_open_waits_for_the_recovery_offer(make_window, tmp_path,
+                                                                      dialogs):
+    """macOS delivers a double-clicked file as a FileOpen event, possibly before the window
+    is ready: it is opened only after crashed drawings were offered."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from hipmap.ui.app import _FileOpenFilter
+
+    data = tmp_path / "data"
+    win = make_window(data_dir=data)
+    _paint(win)
+    _crash(win)
+    other = tmp_path / "other.hipmap.json"
+    other.write_text(json.dumps({"format": "hipmap.drawing/1", "patient": {"id": "Q-9"}}))
+    again = make_window(data_dir=data, settings_file=tmp_path / "s2.ini")
+    opens = _FileOpenFilter(again)
+    QApplication.instance().installEventFilter(opens)
+    try:
+        QApplication.sendEvent(again, QFileOpenEvent(str(other)))
+        assert again.files.current_path is None and dialogs.recover_asked == []  # not yet
+        dialogs.recover_answer = "later"
+        again.files.start_session()
+        assert len(dialogs.recover_asked) == 1
+        opens._open_pending()
+        assert again.files.current_path == str(other)
+    finally:
+        QApplication.instance().removeEventFilter(opens)
+
+
+def test_opening_a_drawing_too_costly_to_assess_is_one_message_and_keeps_the_drawing(
+        make_window, tmp_path, dialogs):
+    import random
+
+    rnd = random.Random(1)
+    pts, x, y = [], 300.0, 500.0
+    for _ in range(20_000):
+        x, y = min(560, max(60, x + rnd.uniform(-9, 9))), min(950, max(50, y + rnd.uniform(-9, 9)))
+        pts.append([x, y])
+    marks = [{"kind": "stroke", "view": "back", "width": 24, "points": pts},
+             {"kind": "stroke", "view": "back", "width": 24, "points": pts[:4000]}]
+    heavy = tmp_path / "heavy.hipmap.json"
+    heavy.write_text(json.dumps({"format": "hipmap.drawing/1", "marks": marks}))
+    win = make_window(data_dir=tmp_path / "data")
+    _paint(win)
+    before = dict(win.model.marks)
+    assert not win.files.open_file(str(heavy))
+    ((_title, message),) = dialogs.errors
+    assert "heavy.hipmap.json" in message and "after smoothing" in message
+    assert win.model.marks == before and win.files.current_path is None
+    assert all(e.get("file") is None for e in _journal_entries(tmp_path / "data")[0])

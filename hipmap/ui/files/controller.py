@@ -87,6 +87,7 @@ class FileController(QObject):
         self.current_path: str | None = None
         self.version: Version | None = None
         self._recovered = False
+        self.session_started = False  # crashed drawings were offered (files may open)
         # the recovery journal: every edit is on disk (fsync) before the edit's handler
         # returns; its lock dies with the process, so a crash leaves an orphan to offer
         self.journals = store.journals
@@ -122,8 +123,8 @@ class FileController(QObject):
     # ------------------------------------------------------------------ documents
     def load_document(self, doc: Document, path: str | None, *, recovered: bool = False,
                       version: Version | None = None) -> None:
+        self.model.load(doc)  # refuses (InputError) before any change
         self.recorder.set_file(path)
-        self.model.load(doc)
         self.stack.clear()
         self.stack.setClean()
         self.current_path = path
@@ -149,10 +150,12 @@ class FileController(QObject):
                 return False
         try:
             stored = self.store.open(str(path))
+            # a drawing too costly to assess is refused here, the window's drawing untouched
+            self.load_document(stored.document, stored.ref, version=stored.version)
         except InputError as exc:
-            self.show_error(_("Cannot open this file"), exc.one_line())
+            self.show_error(_("Cannot open this file"), exc.one_line() if exc.source
+                            else exc.with_source(str(path)).one_line())
             return False
-        self.load_document(stored.document, stored.ref, version=stored.version)
         self.message.emit(_("Opened {path}").format(path=path), 4000)
         return True
 
@@ -262,6 +265,7 @@ class FileController(QObject):
         """What the app does when the window is ready: offer every drawing a crashed window
         left behind FIRST, then open the file it was started with (a double-click)."""
         self.offer_recovery()
+        self.session_started = True
         if open_path:
             self.open_file(open_path)  # a broken file shows one clear message; the app stays
 
@@ -319,7 +323,12 @@ class FileController(QObject):
             msg = exc.one_line() if isinstance(exc, InputError) else str(exc)
             self.show_error(_("Cannot recover the drawing"), msg)
             return False
-        self.load_document(doc, file, recovered=True)
+        try:
+            self.load_document(doc, file, recovered=True)
+        except InputError as exc:  # (a journal of a drawing too costly to assess)
+            claim.release()
+            self.show_error(_("Cannot recover the drawing"), exc.one_line())
+            return False
         if self.recorder.last_error is None:
             claim.discard()
         else:  # our own journal could not take it: keep the orphan on disk
