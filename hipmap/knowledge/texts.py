@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from hipmap.core.ids import OTHER
-from hipmap.i18n import N_, _, ngettext, pgettext
+from hipmap.i18n import N_, _, lazy_pgettext, ngettext, pgettext
 
 if TYPE_CHECKING:
     from hipmap.knowledge.base import Cause, KnowledgeBase
@@ -209,6 +209,24 @@ ANSWER_STATEMENTS: dict[str, tuple[str, str]] = {
     "foot_pulses_weak": (N_("the foot pulses are weak or absent"),
                          N_("the foot pulses are normal")),
 }
+
+
+#: An urgency id and a record's source id in the text outputs: in English the id itself (as
+#: the text output has always shown it), in another language a word (contract §10: the JSON
+#: keeps the id).
+ID_WORDS = {
+    "emergency": lazy_pgettext("id shown in text", "emergency"),
+    "urgent": lazy_pgettext("id shown in text", "urgent"),
+    "see_clinician": lazy_pgettext("id shown in text", "see_clinician"),
+    "self_care": lazy_pgettext("id shown in text", "self_care"),
+    "clinician": lazy_pgettext("id shown in text", "clinician"),
+    "kiosk": lazy_pgettext("id shown in text", "kiosk")}
+
+
+def id_text(value: str) -> str:
+    """An urgency or record-source id for a reader: 'emergency' -> 'emergencia' in Spanish;
+    an id hipmap does not know as it is."""
+    return str(ID_WORDS[value]) if value in ID_WORDS else value
 
 
 def patient_key_text(key: str) -> str:

@@ -24,6 +24,7 @@ from hipmap.knowledge import texts as _texts
 from hipmap.knowledge.assessment import Assessment, assess, headline
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
 from hipmap.knowledge.texts import (
+    id_text,
     patient_value_text,
     question_text,
     region_label,
@@ -189,7 +190,7 @@ def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None =
     if flags:
         out.append("<ul>")
         for f in flags:
-            out.append(f"<li><b>{_e(f['id'])} ({_e(f.get('urgency', ''))})</b>: "
+            out.append(f"<li><b>{_e(f['id'])} ({_e(id_text(str(f.get('urgency', ''))))})</b>: "
                        f"{_e(f['message'])} <b>" + _h(_("What to do now:")) + "</b> "
                        f"{_e(f.get('action', ''))}</li>")
         out.append("</ul>")
