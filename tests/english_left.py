@@ -94,11 +94,14 @@ def english_left(text: str, allowed: Iterable[str] = ()) -> list[str]:
 
 
 def untranslated(text: str, allowed: Iterable[str] = ()) -> str | None:
-    """The first English left in ``text`` or None (the pseudo-locale walker's signature)."""
+    """The first English left in ``text`` (rich text read as a person sees it, menu
+    accelerators dropped) or None: the pseudo-locale walker's check, for Spanish."""
     from html import unescape
 
-    plain = unescape(re.sub(r"<[^>]*>", " ", text)).replace("&&", "&") if "<" in text \
-        else text.replace("&&", "&")
-    plain = plain.replace("&", "")  # menu accelerators
-    left = english_left(plain, allowed)
+    plain = unescape(re.sub(r"<[^>]*>", " ", text)) if "<" in text else text
+    plain = " ".join(plain.replace("&&", "&").split())
+    for keep in sorted(allowed, key=len, reverse=True):
+        if keep:
+            plain = plain.replace(" ".join(keep.split()), " ")
+    left = english_left(re.sub(r"&(?=\w)", "", plain))
     return left[0] if left else None
