@@ -223,3 +223,19 @@ def test_the_check_finds_english_left_in_a_spanish_output(capsys, tmp_path):
     assert any("bladder" in ln for ln in flagged), flagged
     assert english_left("Where it hurts (patient's sides):") and \
         not english_left("Dónde duele: DERECHA: nalga; 14. Cintilla IT < 1 %")
+
+
+def test_the_screening_reason_is_said_once_in_spanish_too():
+    """While red-flag screening is incomplete the verdict's detail says what to ask; the
+    same reason is not repeated under it (the filter once compared with the English text)."""
+    from hipmap.core.document import load
+    from hipmap.knowledge.assessment import assess
+    from hipmap.report.clinical import build_report
+
+    i18n.set_language("es")
+    doc = load(ROOT / "examples" / "sciatica.hipmap.json")
+    a = assess(doc)
+    assert a.screening == "incomplete"
+    html = build_report(doc, a).html
+    box = html[html.index("<table width='100%'"):html.index("</table>")]
+    assert box.count("Pregunte por:") == 1, box

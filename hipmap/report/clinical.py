@@ -23,6 +23,7 @@ from hipmap.knowledge import assessment as _assessment
 from hipmap.knowledge import texts as _texts
 from hipmap.knowledge.assessment import Assessment, assess, headline
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
+from hipmap.knowledge.red_flags import screening_reason
 from hipmap.knowledge.texts import (
     id_text,
     patient_value_text,
@@ -176,8 +177,8 @@ def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None =
     # ---------------------------------------------------------------- urgency and red flags
     sections.append("Urgency")
     detail = headline_detail(a)
-    reasons = [r for r in a.get("urgency_reasons", [])
-               if not (detail and str(r).startswith("Red-flag screening"))]
+    said = screening_reason(a.get("unscreened", [])) if detail else None  # detail says it
+    reasons = [r for r in a.get("urgency_reasons", []) if r != said]
     out.append(f"<table width='100%' cellpadding='6' style='background:{colour}; color:white'>"
                f"<tr><td><b style='font-size:13pt'>{_e(headline(a))}</b>"
                + (f"<br/>{_e(detail)}" if detail else "")

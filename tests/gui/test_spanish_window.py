@@ -66,3 +66,11 @@ def test_the_check_finds_english_on_a_spanish_screen(spanish, make_window):
     assert any("untranslated" in p and "Clear all" in p for p in problems), problems
     assert any("clipped" in p for p in problems)
     assert english_left("Borrar la vista") == [] and untranslated("Clear all") == "Clear"
+
+
+def test_the_verdict_says_the_screening_reason_once(spanish, make_window):
+    win = make_window(size=(1366, 768))
+    win.editor.set_answer("leg_pain_worse_than_back", True)
+    text = win.assessment_panel.urgency.text()
+    assert "Cribado de banderas rojas incompleto" in text
+    assert text.count("Pregunte por:") == 1, text
