@@ -239,3 +239,11 @@ def test_the_screening_reason_is_said_once_in_spanish_too():
     html = build_report(doc, a).html
     box = html[html.index("<table width='100%'"):html.index("</table>")]
     assert box.count("Pregunte por:") == 1, box
+
+
+def test_numbers_take_the_spanish_decimal_comma(capsys):
+    doc = str(ROOT / "examples" / "stenosis.hipmap.json")
+    english = " ".join(run(capsys, "assess", doc).split())
+    spanish = " ".join(run(capsys, "--lang", "es", "assess", doc).split())
+    assert "6.3 times more likely" in english
+    assert "Lo hace 6,3 veces más probable" in spanish and not re.search(r"\d\.\d veces", spanish)

@@ -70,10 +70,18 @@ def coverage_text(fraction: float) -> str:
     return _("{percent}%").format(percent=percent)
 
 
+def decimal_text(number: str) -> str:
+    """A number written with the language's decimal mark: '2.5' in English, '2,5' in
+    Spanish."""
+    # TRANSLATORS: the decimal mark in numbers such as 2.5 (Spanish: a comma)
+    return number.replace(".", pgettext("decimal mark", "."))
+
+
 def number_text(value: float) -> str:
     """An intensity, an age, a number of days as people write it: '7', '6.5', '58'."""
     v = float(value)
-    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{round(v, 2):g}"
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else \
+        decimal_text(f"{round(v, 2):g}")
 
 
 def effect_text(effect: float) -> str:
@@ -86,7 +94,7 @@ def effect_text(effect: float) -> str:
     number = f"{factor:.0f}" if factor >= 10 else f"{factor:.1f}"
     text = (_("makes it {factor} times more likely") if effect > 0 else
             _("makes it {factor} times less likely"))
-    return text.format(factor=number)
+    return text.format(factor=decimal_text(number))
 
 
 def screening_text(unscreened: list[str], limit: int = 3) -> str:
