@@ -247,3 +247,18 @@ def test_numbers_take_the_spanish_decimal_comma(capsys):
     spanish = " ".join(run(capsys, "--lang", "es", "assess", doc).split())
     assert "6.3 times more likely" in english
     assert "Lo hace 6,3 veces más probable" in spanish and not re.search(r"\d\.\d veces", spanish)
+
+
+def test_argparse_speaks_spanish_too(capsys):
+    """The usage errors and the help's headings come from argparse: in the catalog too."""
+    assert main(["--lang", "es", "assess"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "hipmap assess: faltan estos argumentos: file (vea 'hipmap assess --help')"
+    with pytest.raises(SystemExit):
+        main(["--lang", "es", "assess", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("uso: hipmap assess") and "opciones:" in out
+    assert not english_left(out, ids_in_text() | {"--help", "file", "json", "text", "LANG"}), out
+    i18n.set_language(None)
+    assert main(["assess"]) == 2  # English: argparse's own words, as before
+    assert "the following arguments are required: file" in capsys.readouterr().err
