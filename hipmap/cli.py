@@ -115,13 +115,34 @@ def _lang_option(args: Sequence[str]) -> str | None:
     return found
 
 
+#: argparse's own texts (Python 3.11's wording), marked here so that they reach hipmap's
+#: catalog: the help's headings and the usage errors ("the following arguments are
+#: required: …") then read in the language of the rest (_set_language points argparse's
+#: gettext at hipmap.i18n; in English they are argparse's own, unchanged).
+ARGPARSE_TEXTS = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"),
+    N_("the following arguments are required: %s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"),
+    N_("expected at most one argument"), N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"), N_("one of the arguments %s is required"),
+    N_("ignored explicit argument %r"),
+)
+
+
 def _set_language(args: Sequence[str]) -> None:
+    from hipmap import i18n
     from hipmap.i18n import LanguageError, choose_language, set_language
 
     try:
         set_language(choose_language(_lang_option(args)))
     except LanguageError as exc:
         raise InputError(str(exc)) from None
+    argparse._ = i18n.gettext_  # type: ignore[attr-defined]  # argparse's messages too
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -202,9 +202,11 @@ def cmd_db_check(args: argparse.Namespace) -> int:
         problems, info = check(store)
         for p in problems:
             _out(_("PROBLEM: {problem}").format(problem=p))
-        summary = (f"schema {info['schema']}, {info['patients']} patients, {info['visits']} "
-                   f"visits, {info['revisions']} revisions, {info['journal']} journal "
-                   f"entries in {store.where}")
+        summary = _("schema {schema}, {patients} patients, {visits} visits, {revisions} "
+                    "revisions, {journal} journal entries in {where}").format(
+                        schema=info["schema"], patients=info["patients"],
+                        visits=info["visits"], revisions=info["revisions"],
+                        journal=info["journal"], where=store.where)
         if problems:
             _out(_("FAILED: {n} problem(s); {summary}").format(n=len(problems), summary=summary))
             return EXIT_FAIL

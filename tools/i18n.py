@@ -34,8 +34,8 @@ LOCALE = ROOT / "hipmap" / "locale"
 TEMPLATE = LOCALE / "hipmap.pot"
 MAPPING = ROOT / "babel.cfg"
 DOMAIN = "hipmap"
-#: Languages with a catalog in the repository (English is the source: none). Spanish holds
-#: the template only until the kiosk round translates it.
+#: Languages with a catalog in the repository (English is the source: none): Spanish, the
+#: whole template translated (the kiosk keeps its own catalog, hipmap_kiosk).
 CATALOGS = ("es",)
 PSEUDO = "en_XA"
 

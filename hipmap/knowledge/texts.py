@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from hipmap.core.ids import OTHER
-from hipmap.i18n import N_, _, ngettext, pgettext
+from hipmap.i18n import N_, _, lazy_pgettext, ngettext, pgettext
 
 if TYPE_CHECKING:
     from hipmap.knowledge.base import Cause, KnowledgeBase
@@ -70,10 +70,18 @@ def coverage_text(fraction: float) -> str:
     return _("{percent}%").format(percent=percent)
 
 
+def decimal_text(number: str) -> str:
+    """A number written with the language's decimal mark: '2.5' in English, '2,5' in
+    Spanish."""
+    # TRANSLATORS: the decimal mark in numbers such as 2.5 (Spanish: a comma)
+    return number.replace(".", pgettext("decimal mark", "."))
+
+
 def number_text(value: float) -> str:
     """An intensity, an age, a number of days as people write it: '7', '6.5', '58'."""
     v = float(value)
-    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{round(v, 2):g}"
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else \
+        decimal_text(f"{round(v, 2):g}")
 
 
 def effect_text(effect: float) -> str:
@@ -86,7 +94,7 @@ def effect_text(effect: float) -> str:
     number = f"{factor:.0f}" if factor >= 10 else f"{factor:.1f}"
     text = (_("makes it {factor} times more likely") if effect > 0 else
             _("makes it {factor} times less likely"))
-    return text.format(factor=number)
+    return text.format(factor=decimal_text(number))
 
 
 def screening_text(unscreened: list[str], limit: int = 3) -> str:
@@ -209,6 +217,24 @@ ANSWER_STATEMENTS: dict[str, tuple[str, str]] = {
     "foot_pulses_weak": (N_("the foot pulses are weak or absent"),
                          N_("the foot pulses are normal")),
 }
+
+
+#: An urgency id and a record's source id in the text outputs: in English the id itself (as
+#: the text output has always shown it), in another language a word (contract §10: the JSON
+#: keeps the id).
+ID_WORDS = {
+    "emergency": lazy_pgettext("id shown in text", "emergency"),
+    "urgent": lazy_pgettext("id shown in text", "urgent"),
+    "see_clinician": lazy_pgettext("id shown in text", "see_clinician"),
+    "self_care": lazy_pgettext("id shown in text", "self_care"),
+    "clinician": lazy_pgettext("id shown in text", "clinician"),
+    "kiosk": lazy_pgettext("id shown in text", "kiosk")}
+
+
+def id_text(value: str) -> str:
+    """An urgency or record-source id for a reader: 'emergency' -> 'emergencia' in Spanish;
+    an id hipmap does not know as it is."""
+    return str(ID_WORDS[value]) if value in ID_WORDS else value
 
 
 def patient_key_text(key: str) -> str:

@@ -17,11 +17,19 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from hipmap.core.document import Document
-from hipmap.core.ids import ANSWERS, BASE_REGIONS, split_region
+from hipmap.core.ids import ANSWERS
+from hipmap.i18n import N_, _
 from hipmap.knowledge import assessment as _assessment
 from hipmap.knowledge import texts as _texts
 from hipmap.knowledge.assessment import Assessment, assess, headline
 from hipmap.knowledge.base import KnowledgeBase, load_knowledge
+from hipmap.knowledge.red_flags import screening_reason
+from hipmap.knowledge.texts import (
+    id_text,
+    patient_value_text,
+    question_text,
+    region_label,
+)
 
 DIAGRAM_URL = "hipmap://diagram.png"
 LEGEND_URL = "hipmap://legend.png"
@@ -63,9 +71,10 @@ def cause_title(kb: KnowledgeBase, cause_id: str) -> tuple[str, str]:
         name = cause_id.replace("_", " ").capitalize()
         return name, name
     return re.sub(r"\s*\([^)]*\)", "", cause.name).strip(), cause.name
-TITLE = "hipmap pain drawing report"
+TITLE = N_("hipmap pain drawing report")  # shown through _()
 
-#: the section titles, in the order the report gives them
+#: the section titles (English: the keys of ReportContent.sections), in the order the report
+#: gives them; the headings on the page are translated
 SECTIONS = ("Urgency", "Red flags", "The drawing", "Where it hurts", "Answers",
             "Candidate causes", "Ask next", "Sources")
 
@@ -82,6 +91,11 @@ class ReportContent:
 
 def _e(text: Any) -> str:
     return html.escape(str(text))
+
+
+def _h(text: str) -> str:
+    """A text of the report's own, translated, for HTML (quotes left as they are)."""
+    return html.escape(text, quote=False)
 
 
 def _breakable(text: str, every: int = 16) -> str:
@@ -106,7 +120,7 @@ def when_text(recorded_at: str | None) -> str | None:
     except ValueError:
         return text
     if when.tzinfo is None:
-        return when.strftime("%Y-%m-%d %H:%M") + " (local time)"
+        return _("{when} (local time)").format(when=when.strftime("%Y-%m-%d %H:%M"))
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -131,37 +145,40 @@ def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None =
         a = a.to_json()
     p = doc.patient or {}
     pid = None if p.get("id") is None else str(p["id"])
-    bits = [f"Patient {pid}" if pid else "Patient not identified"]
+    bits = [_("Patient {id}").format(id=pid) if pid else _("Patient not identified")]
     age = doc.age
     if age is not None:
-        bits.append(f"{age:g} years")
+        bits.append(_("{age} years").format(age=f"{age:g}"))
     if p.get("sex"):
-        bits.append(str(p["sex"]))
+        bits.append(patient_value_text("sex", p["sex"]))
     patient_line = " · ".join(bits)
     drawn = when_text(doc.recorded_at)
     printed = printed_at or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    date_line = f"Drawn {drawn}" if drawn else f"Date of drawing not recorded; printed {printed}"
-    running_head = f"{pid or 'patient not identified'} · {drawn or 'printed ' + printed}"
+    date_line = (_("Drawn {when}").format(when=drawn) if drawn else
+                 _("Date of drawing not recorded; printed {when}").format(when=printed))
+    running_head = " · ".join((pid or _("patient not identified"),
+                               drawn or _("printed {when}").format(when=printed)))
 
     colour = URGENCY_COLOURS.get(verdict_style(a), "#1d4e89")
     out: list[str] = [
         "<html><body style='font-family: DejaVu Sans; font-size: 9pt'>",
-        f"<h2 style='margin:0'>{_e(TITLE)}</h2>",
+        f"<h2 style='margin:0'>{_e(_(TITLE))}</h2>",
         f"<p style='margin-top:2px'><b>{_e(_breakable(patient_line))}</b> — {_e(date_line)}<br/>"
-        f"Knowledge base {_e(kb.version)}. RIGHT and LEFT are the patient's own sides. "
-        "hipmap supports clinical judgement; it does not diagnose.</p>",
+        + _e(_("Knowledge base {version}.").format(version=kb.version)) + " "
+        + _h(_("RIGHT and LEFT are the patient's own sides. hipmap supports clinical "
+               "judgement; it does not diagnose.")) + "</p>",
     ]
     sections = []
 
-    def section(title: str, heading: str | None = None, colour_: str = "#222") -> None:
+    def section(title: str, heading: str, colour_: str = "#222") -> None:
         sections.append(title)
-        out.append(f"<h3 style='color:{colour_}; margin-bottom:2px'>{_e(heading or title)}</h3>")
+        out.append(f"<h3 style='color:{colour_}; margin-bottom:2px'>{_e(heading)}</h3>")
 
     # ---------------------------------------------------------------- urgency and red flags
     sections.append("Urgency")
     detail = headline_detail(a)
-    reasons = [r for r in a.get("urgency_reasons", [])
-               if not (detail and str(r).startswith("Red-flag screening"))]
+    said = screening_reason(a.get("unscreened", [])) if detail else None  # detail says it
+    reasons = [r for r in a.get("urgency_reasons", []) if r != said]
     out.append(f"<table width='100%' cellpadding='6' style='background:{colour}; color:white'>"
                f"<tr><td><b style='font-size:13pt'>{_e(headline(a))}</b>"
                + (f"<br/>{_e(detail)}" if detail else "")
@@ -170,70 +187,71 @@ def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None =
     flags = a.get("red_flags", [])
     unscreened = [q for q in a.get("unscreened", []) if q in ANSWERS]
     not_asked = [q for q in a.get("red_flags_not_asked", []) if q in ANSWERS]
-    section("Red flags", "Red flags — these come before any ranking", "#b00020")
+    section("Red flags", _("Red flags — these come before any ranking"), "#b00020")
     if flags:
         out.append("<ul>")
         for f in flags:
-            out.append(f"<li><b>{_e(f['id'])} ({_e(f.get('urgency', ''))})</b>: "
-                       f"{_e(f['message'])} <b>What to do now:</b> {_e(f.get('action', ''))}"
-                       "</li>")
+            out.append(f"<li><b>{_e(f['id'])} ({_e(id_text(str(f.get('urgency', ''))))})</b>: "
+                       f"{_e(f['message'])} <b>" + _h(_("What to do now:")) + "</b> "
+                       f"{_e(f.get('action', ''))}</li>")
         out.append("</ul>")
     else:
-        out.append("<p>No red flag was raised by the answers given.</p>")
+        out.append("<p>" + _h(_("No red flag was raised by the answers given.")) + "</p>")
     if a.get("screening") == "incomplete" or unscreened:
-        out.append("<p><b>Red-flag screening is incomplete. Ask first:</b> "
-                   + "; ".join(_e(ANSWERS[q][2]) for q in unscreened) + "</p>")
+        out.append("<p><b>" + _h(_("Red-flag screening is incomplete. Ask first:")) + "</b> "
+                   + "; ".join(_e(question_text(q)) for q in unscreened) + "</p>")
     elif not_asked:
-        out.append("<p><b>Red-flag questions not yet asked:</b> "
-                   + "; ".join(_e(ANSWERS[q][2]) for q in not_asked) + "</p>")
+        out.append("<p><b>" + _h(_("Red-flag questions not yet asked:")) + "</b> "
+                   + "; ".join(_e(question_text(q)) for q in not_asked) + "</p>")
 
     # ---------------------------------------------------------------- the drawing
-    section("The drawing", "The drawing (front, back, right side, left side)")
+    section("The drawing", _("The drawing (front, back, right side, left side)"))
     out.append(f"<p><img src='{DIAGRAM_URL}' width='100%'/><br/>"
                f"<img src='{LEGEND_URL}'/></p>")
 
     # ---------------------------------------------------------------- regions
-    section("Where it hurts", "Where it hurts (the patient's sides)")
+    section("Where it hurts", _("Where it hurts (the patient's sides)"))
     out.append("<table border='1' cellspacing='0' cellpadding='3'>"
-               "<tr><th align='left'>Region</th><th>Painted</th><th>Intensity (0-10)</th></tr>")
+               "<tr><th align='left'>" + _h(_("Region")) + "</th><th>" + _h(_("Painted"))
+               + "</th><th>" + _h(_("Intensity (0-10)")) + "</th></tr>")
     for r in a.get("regions", []):
-        side, base = split_region(r["id"])
         cov = r["coverage"] * 100
-        pct = "&lt;1%" if 0 < cov < 1 else f"{cov:.0f}%"
-        out.append(f"<tr><td>{_e(side.upper())} {_e(BASE_REGIONS[base])}</td>"
+        pct = _e(_("<1%") if 0 < cov < 1 else _("{percent}%").format(percent=f"{cov:.0f}"))
+        out.append(f"<tr><td>{_e(region_label(r['id']))}</td>"
                    f"<td align='right'>{pct}</td>"
                    f"<td align='right'>{_e(r['intensity'])}</td></tr>")
     if not a.get("regions"):
-        out.append("<tr><td colspan='3'>nothing painted</td></tr>")
+        out.append("<tr><td colspan='3'>" + _h(_("nothing painted")) + "</td></tr>")
     out.append("</table>")
     if a.get("dermatomes"):
-        out.append("<p>Dermatomes (a textbook-consensus map; real dermatomes overlap and vary, "
-                   "so this is a hint, not a level): "
-                   + ", ".join(f"{_e(d['id'])} {d['coverage'] * 100:.0f}%"
-                               for d in a["dermatomes"]) + "</p>")
+        listed = ", ".join(f"{d['id']} " + _("{percent}%").format(
+            percent=f"{d['coverage'] * 100:.0f}") for d in a["dermatomes"])
+        out.append("<p>" + _h(_("Dermatomes (a textbook-consensus map; real dermatomes overlap "
+                                "and vary, so this is a hint, not a level): {dermatomes}")
+                              .format(dermatomes=listed)) + "</p>")
 
     # ---------------------------------------------------------------- answers
-    section("Answers")
+    section("Answers", _("Answers"))
     answered = doc.effective_answers()
     if answered:
         out.append("<table cellspacing='0' cellpadding='2'>")
         for aid, v in answered.items():
-            val = ("yes" if v else "no") if isinstance(v, bool) else f"{float(v):g}"
-            label = ANSWERS[aid][2] if aid in ANSWERS else aid
+            val = (_("yes") if v else _("no")) if isinstance(v, bool) else f"{float(v):g}"
+            label = question_text(aid) if aid in ANSWERS else aid
             out.append(f"<tr><td>{_e(label)}</td><td><b>{_e(val)}</b></td></tr>")
         out.append("</table>")
     else:
-        out.append("<p>No questions answered yet.</p>")
+        out.append("<p>" + _h(_("No questions answered yet.")) + "</p>")
 
     # ---------------------------------------------------------------- ranking
-    section("Candidate causes", "Candidate causes, most likely first (not a diagnosis)")
+    section("Candidate causes", _("Candidate causes, most likely first (not a diagnosis)"))
     cited: list[str] = []
     for i, r in enumerate(a.get("ranking", []), 1):
         cause_id = str(r["cause"])
         cause = kb.causes.get(cause_id)
         short, full = cause_title(kb, cause_id)
         also = f" ({_e(full)})" if full != short else ""
-        summary = f"<br/><i>{_e(cause.plain_summary)}</i>" if cause else ""
+        summary = f"<br/><i>{_e(_(cause.plain_summary))}</i>" if cause else ""
         out.append(f"<p style='margin-bottom:1px'><b>{i}. {_e(short)}</b>{also} — "
                    f"{_e(score_text(float(r['score'])))}{summary}</p>")
         if i <= 3 and r.get("evidence"):
@@ -253,31 +271,31 @@ def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None =
             out.append("</ul>")
 
     # ---------------------------------------------------------------- next questions
-    section("Ask next")
+    section("Ask next", _("Ask next"))
     questions = [q for q in a.get("next_questions", []) if q.get("answer") in ANSWERS]
     if questions:
         out.append("<ul>")
         for q in questions:
-            out.append(f"<li><b>{_e(ANSWERS[q['answer']][2])}</b> {_e(q.get('why', ''))}</li>")
+            out.append(f"<li><b>{_e(question_text(q['answer']))}</b> {_e(q.get('why', ''))}</li>")
         out.append("</ul>")
     else:
-        out.append("<p>No further question would change the ranking much.</p>")
+        out.append("<p>" + _h(_("No further question would change the ranking much.")) + "</p>")
 
     # ---------------------------------------------------------------- sources
-    section("Sources")
+    section("Sources", _("Sources"))
     if cited:
         out.append("<ol>")
         for s in cited:
             src = kb.sources[s]
             citation, url = public_source(src.citation, src.url)
-            flag = "" if src.verified else " <b>[UNVERIFIED]</b>"
+            flag = "" if src.verified else " <b>[" + _h(_("UNVERIFIED")) + "]</b>"
             link = f" {_e(url)}" if url else ""
             out.append(f"<li>{_e(citation)}{flag}{link}</li>")
         out.append("</ol>")
     else:
-        out.append("<p>No evidence cited yet.</p>")
-    out.append(f"<p><i>{_e(kb.disclaimer)}</i></p></body></html>")
-    return ReportContent(title=TITLE, patient_line=patient_line, date_line=date_line,
+        out.append("<p>" + _h(_("No evidence cited yet.")) + "</p>")
+    out.append(f"<p><i>{_e(_(kb.disclaimer))}</i></p></body></html>")
+    return ReportContent(title=_(TITLE), patient_line=patient_line, date_line=date_line,
                          running_head=running_head, html="".join(out), sections=sections)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from hipmap.i18n import _
 from hipmap.knowledge.texts import (
+    id_text,
     list_text,
     patient_key_text,
     patient_value_text,
@@ -49,7 +50,7 @@ def content_text(c: Content) -> str:
     if c.red_flags:
         out += ["", _("RED FLAGS — these come before any ranking:")]
         for f in c.red_flags:
-            out.append(wrap(f"! {f.id} ({f.urgency}): {f.message}"))
+            out.append(wrap(f"! {f.id} ({id_text(f.urgency)}): {f.message}"))
             out.append(wrap("  " + _("What to do now: {action}").format(action=f.action)))
             if f.because:
                 out.append(wrap("  " + _("Because: {reasons}").format(

@@ -121,6 +121,7 @@ def history_text(h: dict[str, Any]) -> str:
     from hipmap.knowledge.texts import (
         cause_name,
         coverage_text,
+        id_text,
         list_text,
         percent_text,
         region_label,
@@ -135,8 +136,8 @@ def history_text(h: dict[str, Any]) -> str:
     for e in visits:
         date = e["date"].replace("T", " ").replace("Z", " UTC")
         lines.append(_("Visit {visit} - {date} - {source} - urgency {urgency}").format(
-            visit=e["visit"], date=date, source=e["source"],
-            urgency=(e["urgency"] or _("unknown")).upper()))
+            visit=e["visit"], date=date, source=id_text(e["source"]),
+            urgency=(id_text(e["urgency"]) if e["urgency"] else _("unknown")).upper()))
         if e["red_flags"]:
             lines.append("  " + _("RED FLAGS: {flags}").format(flags=list_text(e["red_flags"])))
         if e["regions"]:

@@ -40,7 +40,14 @@ from PySide6.QtGui import (
 )
 
 from hipmap.core.document import Document
-from hipmap.report.clinical import DIAGRAM_URL, LEGEND_URL, ReportContent, build_report
+from hipmap.i18n import _
+from hipmap.report.clinical import (
+    DIAGRAM_URL,
+    LEGEND_URL,
+    TITLE,
+    ReportContent,
+    build_report,
+)
 from hipmap.ui.render import ensure_gui_app, legend_image, render_document_image
 
 MARGINS_MM = QMarginsF(15, 12, 15, 12)
@@ -62,7 +69,7 @@ def report_pdf_bytes(doc: Document, assessment: dict[str, Any] | None = None) ->
     writer = QPdfWriter(buf)
     writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
     writer.setResolution(1200)  # as a HighResolution QPrinter: the same layout as Print
-    writer.setTitle("hipmap pain drawing report")
+    writer.setTitle(_(TITLE))
     writer.setCreator("hipmap")
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait, MARGINS_MM,
@@ -147,7 +154,7 @@ def _keep_blocks_whole(text: QTextDocument, page_height: float) -> None:
                                else QTextFormat.PageBreakFlag.PageBreak_Auto)
         QTextCursor(block).setBlockFormat(fmt)
 
-    for _ in range(40):  # each pass moves one block; a report needs a few
+    for _pass in range(40):  # each pass moves one block; a report needs a few
         block, previous = text.begin(), None
         while block.isValid():
             rect = layout.blockBoundingRect(block)
@@ -198,9 +205,9 @@ def _footer(p: QPainter, number: int, total: int, rect: QRectF, mm: float) -> No
     p.setPen(QColor("#333"))
     r = rect.adjusted(0, 2 * mm, 0, 0)
     p.drawText(r, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-               "hipmap supports clinical judgement; it does not diagnose.")
+               _("hipmap supports clinical judgement; it does not diagnose."))
     p.drawText(r, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-               f"Page {number} of {total}")
+               _("Page {number} of {total}").format(number=number, total=total))
     p.restore()
 
 

@@ -26,6 +26,7 @@ from hipmap.core.ids import ANSWERS, OTHER
 from hipmap.i18n import _, ngettext
 from hipmap.knowledge.assessment import Assessment, headline, headline_detail, verdict_style
 from hipmap.knowledge.base import KnowledgeBase
+from hipmap.knowledge.red_flags import screening_reason
 from hipmap.knowledge.texts import cause_name, cause_short, percent_text
 from hipmap.report import palette
 from hipmap.ui.assessment.chart import RankingChart, chart_rows
@@ -177,8 +178,8 @@ class AssessmentPanel(QWidget):
         style = verdict_style(a)
         bg, fg = URGENCY_STYLE[style]
         detail = headline_detail(a)
-        reasons = [r for r in a.urgency_reasons
-                   if not (detail and r.startswith("Red-flag screening is incomplete"))]
+        said = screening_reason(a.unscreened) if detail else None  # the detail says it
+        reasons = [r for r in a.urgency_reasons if r != said]
         lines = ([detail] if detail else []) + reasons[:2 if not detail else 1]
         small = "".join(f"<br><span style='font-size:11px'>{html.escape(r)}</span>"
                         for r in lines)
