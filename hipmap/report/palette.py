@@ -42,3 +42,10 @@ DERMATOMES: Final[dict[str, str]] = dict(zip(DERMATOME_ROOTS, (
 def dermatome_colour(dermatome_id: str) -> str:
     """'#rrggbb' of a dermatome id (``right.L5``) or root (``L5``)."""
     return DERMATOMES[dermatome_id.rpartition(".")[2]]
+
+#: The clinic record's bar (patient banner): (background, text), and its problem line (a
+#: database that cannot be reached, a conflict left undecided).
+RECORD_BAR: Final = ("#eef2f7", "#1a1a1a")
+RECORD_PROBLEM: Final = ("#ffe08a", "#1a1a1a")
+#: A visit the record bar says is saved (text colour only, on RECORD_BAR).
+RECORD_SAVED: Final = "#1b5e20"

@@ -260,7 +260,7 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     from hipmap.ui.main_window import MainWindow
 
     # The window appears with the diagram at once; the rest is built after the first frame.
-    win = MainWindow(db=db, progressive=True)
+    win = MainWindow(db=db, progressive=True, record=True)  # the clinic record, always
     install_error_handler(win, win.data_dir)
     file_opens = _FileOpenFilter(win)
     app.installEventFilter(file_opens)
@@ -271,6 +271,8 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
             win.statusBar().showMessage(_("The guided patient kiosk is not in this version: "
                                           "this is the clinician window, full screen."))
         win.files.start_session(open_path)  # crashed drawings are offered before the file
+        if win.record is not None:  # then visits with unsaved edits in the database journal
+            win.record.session.offer_recovery()
         file_opens._open_pending()  # then files the system asked to open (macOS)
 
     win.ready.connect(when_ready)

@@ -1,0 +1,130 @@
+"""The clinician window on the clinic record (issue 10): New Visit, Open Patient, the patient
+banner, the visit list, autosave off the paint path, the database journal, the conflict
+dialog and the live inbox. :func:`attach` wires it into a :class:`MainWindow`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMenu
+
+from hipmap.i18n import _
+from hipmap.ui.record.session import RecordSession, inbox_order
+from hipmap.ui.record.widgets import (
+    ConflictDialog,
+    OpenPatientDialog,
+    RecordBar,
+    RecordPanel,
+    difference_lines,
+)
+
+if TYPE_CHECKING:
+    from hipmap.ui.main_window import MainWindow
+
+
+class RecordUI:
+    """The record's parts in one window (kept as ``window.record``)."""
+
+    def __init__(self, win: MainWindow, url: str | None, **session_options: Any) -> None:
+        self.win = win
+        self.session = RecordSession(win, win.files, win.model, url, **session_options)
+        s = self.session
+        self.bar = RecordBar()
+        win.centralWidget().layout().insertWidget(1, self.bar)  # under the red-flag banner
+        self.panel = RecordPanel()
+        self.dock = QDockWidget(_("Visits and inbox"), win)
+        self.dock.setObjectName("recordDock")
+        self.dock.setWidget(self.panel)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                              | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        win.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        # menu: File-like commands of the record, before Help
+        self.menu = QMenu(_("&Record"), win)
+        self.new_visit = QAction(_("&New Visit"), win)
+        self.new_visit.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.open_patient = QAction(_("&Open Patient…"), win)
+        self.open_patient.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.show_panel = self.dock.toggleViewAction()
+        self.show_panel.setText(_("&Visits and Inbox"))
+        self.retry = QAction(_("&Retry the Clinic Record"), win)
+        self.menu.addActions([self.new_visit, self.open_patient])
+        self.menu.addSeparator()
+        self.menu.addActions([self.show_panel, self.retry])
+        bar = win.menuBar()
+        actions = bar.actions()
+        bar.insertMenu(actions[-1] if actions else None, self.menu)
+
+        self.new_visit.triggered.connect(self.ask_new_visit)
+        self.open_patient.triggered.connect(self.ask_open_patient)
+        self.retry.triggered.connect(s.retry)
+        self.bar.new_visit_requested.connect(self.ask_new_visit)
+        self.bar.open_patient_requested.connect(self.ask_open_patient)
+        self.bar.retry_requested.connect(s.retry)
+        self.panel.visit_requested.connect(s.open_visit)
+        self.panel.submission_requested.connect(s.open_submission)
+        s.status.connect(lambda text, problem: self.bar.show_status(text, problem=problem))
+        s.state_changed.connect(self._state)
+        s.visit_changed.connect(self._visit)
+        win.files.changed.connect(self._visit)
+        s.visits_loaded.connect(lambda v: self.panel.set_visits(
+            v, info.visit if (info := s.current()) else None))
+        s.inbox_loaded.connect(self.panel.set_inbox)
+        self._state()
+
+    def _state(self) -> None:
+        ready = self.session.ready and self.session.error is None
+        for a in (self.new_visit, self.open_patient):
+            a.setEnabled(self.session.ready)
+        self.bar.new_visit.setEnabled(self.session.ready)
+        self.bar.open_patient.setEnabled(self.session.ready)
+        self.retry.setEnabled(not ready)
+
+    def _visit(self) -> None:
+        s = self.session
+        info = s.current()
+        self.bar.show_visit(s.patient if info is not None else None, info)
+
+    # ---------------------------------------------------------------- commands
+    def ask_new_visit(self) -> bool:
+        if not self.session.ready:
+            return False
+        if self.session.patient is None or self.session.current() is None:
+            pid = self.choose_patient()
+            if pid is None:
+                return False
+            from hipmap.storage.errors import StorageError
+
+            try:
+                self.session.patient = self.session.records.store.open_patient(pid)
+            except StorageError as exc:
+                self.session._fail_now(_("Cannot open the patient"), exc)
+                return False
+        return self.session.new_visit()
+
+    def ask_open_patient(self) -> bool:
+        if not self.session.ready:
+            return False
+        pid = self.choose_patient()
+        return pid is not None and self.session.open_patient(pid)
+
+    def choose_patient(self) -> str | None:
+        dlg = OpenPatientDialog(self.session, self.win)
+        if dlg.exec() != OpenPatientDialog.DialogCode.Accepted:
+            return None
+        return dlg.chosen
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def attach(win: MainWindow, url: str | None, **session_options: Any) -> RecordUI:
+    """Put the clinic record into the window and start opening it (in a thread)."""
+    ui = RecordUI(win, url, **session_options)
+    ui.session.start()
+    return ui
+
+
+__all__ = ["ConflictDialog", "OpenPatientDialog", "RecordBar", "RecordPanel", "RecordSession",
+           "RecordUI", "attach", "difference_lines", "inbox_order"]
