@@ -17,14 +17,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, qInstallMessageHandler  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtCore import QSettings, qInstallMessageHandler
+from PySide6.QtTest import QTest
 
-from hipmap.ui.app import make_app  # noqa: E402
-from hipmap.ui.main_window import MainWindow  # noqa: E402
+from hipmap.ui.app import make_app
+from hipmap.ui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gui"))
-from guihelpers import drag, vertical_line  # noqa: E402
+from guihelpers import drag, vertical_line
 
 
 def main() -> None:

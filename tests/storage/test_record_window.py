@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from conftest import ROOT, drawing  # noqa: E402
+from conftest import ROOT, drawing
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.qt_log_ignore("does not support propagateSizeHints",
