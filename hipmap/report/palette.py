@@ -49,3 +49,12 @@ RECORD_BAR: Final = ("#eef2f7", "#1a1a1a")
 RECORD_PROBLEM: Final = ("#ffe08a", "#1a1a1a")
 #: A visit the record bar says is saved (text colour only, on RECORD_BAR).
 RECORD_SAVED: Final = "#1b5e20"
+
+#: The before/after overlay of two visits (the history view): Okabe–Ito hues that stay apart
+#: for the common colour-vision deficiencies, each ALSO with its own pattern (new: diagonal
+#: hatching, resolved: dots, unchanged: horizontal lines), so colour is never the only cue.
+HISTORY_NEW: Final = "#d55e00"
+HISTORY_RESOLVED: Final = "#0072b2"
+HISTORY_UNCHANGED: Final = "#5f5f5f"
+#: the region groups' lines on the trend charts (hip, thigh, knee, below the knee)
+HISTORY_GROUPS: Final = ("#e69f00", "#009e73", "#cc79a7", "#0072b2")

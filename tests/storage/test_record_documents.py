@@ -136,3 +136,21 @@ def test_compare_says_what_differs_region_by_region_and_answer_by_answer():
 def test_visit_refs_round_trip():
     assert parse_ref(visit_ref(12)) == 12
     assert parse_ref("visit:x") is None and parse_ref(None) is None
+
+
+def test_the_overlay_classes_are_the_changes_hipmap_history_prints():
+    from hipmap.storage.history import changes, region_classes
+
+    before = [{"id": "right.lateral_hip", "coverage": 0.5, "intensity": 6},
+              {"id": "right.lateral_thigh", "coverage": 0.2, "intensity": 4}]
+    after = [{"id": "right.lateral_hip", "coverage": 0.3, "intensity": 3},
+             {"id": "left.lateral_hip", "coverage": 0.1, "intensity": 2}]
+    classes = region_classes(before, after)
+    assert classes == {"left.lateral_hip": "new", "right.lateral_thigh": "resolved",
+                       "right.lateral_hip": "unchanged"}
+    ch = changes(before, after, 1)
+    for key in ("new", "resolved", "unchanged"):
+        assert sorted(r for r, c in classes.items() if c == key) == ch[key]
+    assert region_classes([], []) == {}
+    assert set(region_classes([], after).values()) == {"new"}
+    assert set(region_classes(before, []).values()) == {"resolved"}

@@ -375,3 +375,61 @@ def test_a_kiosk_submission_appears_live_and_opening_it_marks_it_opened(window, 
     win.patient_header.pid.editingFinished.emit()
     qtbot.waitUntil(lambda: stored(win, urgent).patient == "P-0777", timeout=10000)
     qtbot.waitUntil(lambda: "P-0777" in win.record.bar.patient.text(), timeout=10000)
+
+
+# ============================================================================ history
+
+def course(store: Any, pid: str = "P-0042") -> None:
+    def r(region: str, i: int) -> dict:
+        return {"kind": "region", "region": region, "intensity": i}
+
+    for when, marks in (
+            ("2026-09-01T09:00:00Z", [r("right.lateral_hip", 7), r("right.lateral_thigh", 6),
+                                      r("right.buttock", 5)]),
+            ("2026-10-13T09:00:00Z", [r("right.lateral_hip", 5), r("right.lateral_thigh", 4)]),
+            ("2026-11-24T09:00:00Z", [r("right.lateral_hip", 3), r("right.posterior_leg", 3),
+                                      r("left.lateral_hip", 2)])):
+        doc = drawing(pid, marks=marks, answers={"age": 58}, recorded_at=when)
+        store.add_visit(json.dumps(doc), patient=pid)
+
+
+def test_the_history_view_compares_the_last_visit_with_the_one_before(window, db_url, qtbot):
+    from hipmap.storage.history import history
+
+    win = window(db_url)
+    s = win.record.session
+    course(s.records.store)
+    open_patient(win)  # the latest visit opens
+    dlg = win.record.show_history()
+    view = dlg.view
+    qtbot.waitExposed(dlg)
+    assert (view.before_box.currentIndex(), view.after_box.currentIndex()) == (1, 2)
+    assert view.overlay.classes == {"left.lateral_hip": "new", "right.posterior_leg": "new",
+                                    "right.lateral_thigh": "resolved",
+                                    "right.lateral_hip": "unchanged"}
+    text = view.changes.text()
+    assert "New: LEFT outer hip, RIGHT calf" in text
+    assert "Resolved: RIGHT outer thigh" in text and "RIGHT outer hip 5 → 3" in text
+    # any two visits: the first against the last
+    view.before_box.setCurrentIndex(0)
+    assert view.overlay.classes["right.buttock"] == "resolved"
+    # a click on the timeline compares that visit with the one before
+    xs = view.timeline._xs()
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(view.timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(xs[1]), 30))
+    assert (view.before_box.currentIndex(), view.after_box.currentIndex()) == (0, 1)
+    assert view.overlay.classes["right.buttock"] == "resolved"
+    # the charts show the numbers of `hipmap history`
+    h = history(s.records.store, "P-0042")
+    hip = next(c for c in view.charts.area.getPlotItem().listDataItems()
+           if c.name() == "hip")
+    assert list(hip.yData) == pytest.approx([100 * v["groups"]["hip"]["area"]
+                                             for v in h["visits"]])
+    top = view.charts.intensity.getPlotItem().listDataItems()[0]
+    assert list(top.yData) == [7, 5, 3]
+    view.before_box.setCurrentIndex(1)
+    view.after_box.setCurrentIndex(2)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert dlg.grab().save(str(SHOTS / "record-history.png"))

@@ -49,7 +49,9 @@ class RecordUI:
         self.show_panel = self.dock.toggleViewAction()
         self.show_panel.setText(_("&Visits and Inbox"))
         self.retry = QAction(_("&Retry the Clinic Record"), win)
-        self.menu.addActions([self.new_visit, self.open_patient])
+        self.history = QAction(_("Patient &History…"), win)
+        self.history.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        self.menu.addActions([self.new_visit, self.open_patient, self.history])
         self.menu.addSeparator()
         self.menu.addActions([self.show_panel, self.retry])
         bar = win.menuBar()
@@ -59,6 +61,8 @@ class RecordUI:
         self.new_visit.triggered.connect(self.ask_new_visit)
         self.open_patient.triggered.connect(self.ask_open_patient)
         self.retry.triggered.connect(s.retry)
+        self.history.triggered.connect(self.show_history)
+        self.history_dialog: Any = None
         self.bar.new_visit_requested.connect(self.ask_new_visit)
         self.bar.open_patient_requested.connect(self.ask_open_patient)
         self.bar.retry_requested.connect(s.retry)
@@ -75,7 +79,7 @@ class RecordUI:
 
     def _state(self) -> None:
         ready = self.session.ready and self.session.error is None
-        for a in (self.new_visit, self.open_patient):
+        for a in (self.new_visit, self.open_patient, self.history):
             a.setEnabled(self.session.ready)
         self.bar.new_visit.setEnabled(self.session.ready)
         self.bar.open_patient.setEnabled(self.session.ready)
@@ -115,7 +119,33 @@ class RecordUI:
             return None
         return dlg.chosen
 
+    def show_history(self) -> Any:
+        """Record > Patient History: the open patient's course (asks for a patient when
+        none is open)."""
+        from hipmap.storage.errors import StorageError
+        from hipmap.storage.history import history
+        from hipmap.ui.history import HistoryDialog
+
+        s = self.session
+        if not s.ready:
+            return None
+        pid = s.patient.id if s.patient is not None else self.choose_patient()
+        if pid is None:
+            return None
+        try:
+            data = history(s.records.store, pid)
+        except StorageError as exc:
+            s._fail_now(_("Cannot show the history"), exc)
+            return None
+        if self.history_dialog is None:
+            self.history_dialog = HistoryDialog(self.win.kb, self.win.atlas, self.win)
+        self.history_dialog.view.set_history(data)
+        self.history_dialog.show()
+        return self.history_dialog
+
     def close(self) -> None:
+        if self.history_dialog is not None:
+            self.history_dialog.close()
         self.session.close()
 
 
