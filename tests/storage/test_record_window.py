@@ -363,6 +363,9 @@ def test_a_kiosk_submission_appears_live_and_opening_it_marks_it_opened(window, 
     assert "B2" in first.text() and "Red flags" in first.text()
     assert first.background().color().name() in ("#b00020", "#e65100")
     assert "A1" in panel.inbox.item(1).text()
+    panel.setCurrentIndex(1)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert win.grab().save(str(SHOTS / "record-inbox.png"))
     panel.open_submission.click()  # the first, selected: the urgent one
     assert win.files.current_path == f"visit:{urgent}"
     assert win.model.answers.get("history_of_cancer") is True  # the clinician carries on

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -203,7 +203,8 @@ class RecordPanel(QTabWidget):
                 font.setBold(True)
                 item.setFont(font)
             self.inbox.addItem(item)
-        self.inbox.setCurrentRow(0)
+        # current without the selection highlight, which would hide the urgency colour
+        self.inbox.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def _visit_chosen(self, item: QListWidgetItem) -> None:
         vid = item.data(Qt.ItemDataRole.UserRole)
