@@ -75,13 +75,15 @@ def window(qtbot: Any, tmp_path: Path, asked: Asked):
     make_app()
     made: list[Any] = []
 
-    def factory(url: str, name: str = "a", *, ready: bool = True, **options: Any) -> Any:
+    def factory(url: str | None, name: str = "a", *, ready: bool = True,
+                **options: Any) -> Any:
         options = {"autosave_ms": 50, "journal_ms": 20, "inbox_poll_ms": 100,
                    "ask_conflict": asked.ask_conflict,
                    "ask_recover_visit": asked.ask_recover_visit, **options}
         win = MainWindow(settings=QSettings(str(tmp_path / f"{name}.ini"),
                                             QSettings.Format.IniFormat),
-                         data_dir=tmp_path / f"data-{name}", db=url, lazy_chart=False,
+                         data_dir=tmp_path / f"data-{name}", db=url, record=True,
+                         lazy_chart=False,
                          ask_save=lambda: "discard", ask_recover=lambda _o: "restore",
                          show_error=asked.show_error, record_options=options)
         qtbot.addWidget(win)
@@ -436,3 +438,43 @@ def test_the_history_view_compares_the_last_visit_with_the_one_before(window, db
     view.after_box.setCurrentIndex(2)
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert dlg.grab().save(str(SHOTS / "record-history.png"))
+
+
+# ============================================================================ the password
+
+@pytest.mark.parametrize("with_keyring", [True, False], ids=["keyring", "no-keyring"])
+def test_a_database_chosen_in_the_app_keeps_its_password_out_of_the_settings(
+        window, backend, db_url, qtbot, tmp_path, monkeypatch, with_keyring):
+    if backend == "sqlite":
+        pytest.skip("an SQLite file has no password")
+    keyring = pytest.importorskip("keyring")
+    from keyring.backends import fail
+    from sqlalchemy.engine import make_url
+    from test_credentials import MemoryKeyring
+
+    password = make_url(db_url).password
+    assert password  # the CI server's superuser has one
+    old = keyring.get_keyring()
+    kr = MemoryKeyring() if with_keyring else fail.Keyring()
+    keyring.set_keyring(kr)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "pgpass"))
+    try:
+        win = window(f"sqlite:///{tmp_path}/first.db")
+        assert win.record.choose_database(db_url)
+        qtbot.waitUntil(lambda: win.record.session.ready and win.record.session.records
+                        .store.backend == "postgresql", timeout=20000)
+        assert win.record.session.error is None  # connected, with the password kept aside
+        win.settings.sync()
+        ini = Path(win.settings.fileName()).read_text(encoding="utf-8")
+        assert password not in ini and "record" in ini
+        if with_keyring:
+            assert password in kr.kept.values()
+            assert not (tmp_path / "pgpass").exists()
+        else:
+            assert password in (tmp_path / "pgpass").read_text()
+        # the next start: the URL from the settings, the password from where it was kept
+        win2 = window(None, "a")  # the same settings file
+        qtbot.waitUntil(lambda: win2.record.session.ready, timeout=20000)
+        assert win2.record.session.records.store.backend == "postgresql"
+    finally:
+        keyring.set_keyring(old)

@@ -23,12 +23,18 @@ from hipmap.ui.record.widgets import (
 if TYPE_CHECKING:
     from hipmap.ui.main_window import MainWindow
 
+#: the app's settings key for the database chosen in the app (never with a password)
+SETTINGS_KEY = "record/url"
+
 
 class RecordUI:
     """The record's parts in one window (kept as ``window.record``)."""
 
     def __init__(self, win: MainWindow, url: str | None, **session_options: Any) -> None:
         self.win = win
+        if url is None:  # --db / HIPMAP_DB win; else the database chosen in the app
+            saved = win.settings.value(SETTINGS_KEY)
+            url = str(saved) if saved else None
         self.session = RecordSession(win, win.files, win.model, url, **session_options)
         s = self.session
         self.bar = RecordBar()
@@ -49,11 +55,12 @@ class RecordUI:
         self.show_panel = self.dock.toggleViewAction()
         self.show_panel.setText(_("&Visits and Inbox"))
         self.retry = QAction(_("&Retry the Clinic Record"), win)
+        self.database = QAction(_("Clinic &Database…"), win)
         self.history = QAction(_("Patient &History…"), win)
         self.history.setShortcut(QKeySequence("Ctrl+Shift+H"))
         self.menu.addActions([self.new_visit, self.open_patient, self.history])
         self.menu.addSeparator()
-        self.menu.addActions([self.show_panel, self.retry])
+        self.menu.addActions([self.show_panel, self.retry, self.database])
         bar = win.menuBar()
         actions = bar.actions()
         bar.insertMenu(actions[-1] if actions else None, self.menu)
@@ -62,6 +69,7 @@ class RecordUI:
         self.open_patient.triggered.connect(self.ask_open_patient)
         self.retry.triggered.connect(s.retry)
         self.history.triggered.connect(self.show_history)
+        self.database.triggered.connect(lambda: self.choose_database())
         self.history_dialog: Any = None
         self.bar.new_visit_requested.connect(self.ask_new_visit)
         self.bar.open_patient_requested.connect(self.ask_open_patient)
@@ -118,6 +126,36 @@ class RecordUI:
         if dlg.exec() != OpenPatientDialog.DialogCode.Accepted:
             return None
         return dlg.chosen
+
+    def choose_database(self, url: str | bool | None = False) -> bool:
+        """Record > Clinic Database. ``url`` (tests): the address typed, password included
+        (None: this computer's database); False: ask."""
+        from hipmap.storage.credentials import remember, split_password
+        from hipmap.storage.errors import StorageError
+        from hipmap.ui.record.widgets import DatabaseDialog
+
+        if url is False:
+            current = self.session.url
+            dlg = DatabaseDialog(split_password(current)[0] if current else None, self.win)
+            if dlg.exec() != DatabaseDialog.DialogCode.Accepted:
+                return False
+            url = dlg.chosen_url()
+        settings = self.win.settings
+        if url is None:
+            settings.remove(SETTINGS_KEY)
+            self.session.reconnect(None)
+            return True
+        try:
+            kept = remember(str(url))  # the password leaves the URL here
+        except (StorageError, OSError) as exc:
+            self.win.files.show_error(_("Cannot use this database"), str(exc))
+            return False
+        settings.setValue(SETTINGS_KEY, kept.url)
+        settings.sync()
+        if kept.note:
+            self.win.files.message.emit(kept.note, 10000)
+        self.session.reconnect(kept.url)
+        return True
 
     def show_history(self) -> Any:
         """Record > Patient History: the open patient's course (asks for a patient when

@@ -154,9 +154,11 @@ class RecordSession(QObject):
 
     def _open(self) -> tuple[RecordDocumentStore, Any, list[Any]]:
         from hipmap.storage import open_store
+        from hipmap.storage.credentials import with_password
         from hipmap.storage.documents import RecordDocumentStore
 
-        store = open_store(self.url)
+        # the password (if any) from the keyring, for this connection only
+        store = open_store(with_password(self.url) if self.url else None)
         try:
             watcher = store.watch_inbox()
             inbox = store.inbox()
@@ -220,6 +222,41 @@ class RecordSession(QObject):
         else:
             self.refresh_inbox()
 
+    def reconnect(self, url: str | None) -> None:
+        """Another database (Record > Clinic Database): close this one, open that one."""
+        if self.opening:
+            self.wait_idle()
+            from PySide6.QtCore import QCoreApplication
+
+            QCoreApplication.processEvents()
+        if self.is_visit(self.files.current_path) and not self.flush():
+            return
+        self._stop_watching()
+        if self.records is not None:
+            self.files.store = self.records.files
+            self.records.store.close()
+            self.records = None
+        if self.is_visit(self.files.current_path):  # the visit belongs to the old record
+            self.files.current_path = None
+            self.files.version = None
+        self.patient = None
+        self._offered = False
+        self.url = url
+        self.error = None
+        self.visit_changed.emit()
+        self.visits_loaded.emit([])
+        self.inbox_loaded.emit([])
+        self.start()
+
+    def _stop_watching(self) -> None:
+        self._inbox_timer.stop()
+        if self._watch_thread is not None:
+            self._watch_thread.stop()
+            self._watch_thread = None
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
     @property
     def ready(self) -> bool:
         return self.records is not None
@@ -229,12 +266,8 @@ class RecordSession(QObject):
         self._closed = True
         self._save_timer.stop()
         self._journal_timer.stop()
-        self._inbox_timer.stop()
-        if self._watch_thread is not None:
-            self._watch_thread.stop()
         self._pool.shutdown(wait=True)
-        if self._watcher is not None:
-            self._watcher.close()
+        self._stop_watching()
         if self.records is not None:
             self.records.store.close()
 

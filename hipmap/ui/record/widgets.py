@@ -400,3 +400,73 @@ class ConflictDialog(QDialog):
             self.reject()
         else:
             self.accept()
+
+
+class DatabaseDialog(QDialog):
+    """Record > Clinic Database: the embedded file on this computer, or a clinic's
+    PostgreSQL server. The password goes to the keyring (or pgpass), never the settings;
+    the connection's security (sslmode) is shown."""
+
+    def __init__(self, current: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Clinic Database"))
+        self.resize(620, 300)
+        lay = QVBoxLayout(self)
+        intro = QLabel(_("Leave the address empty to use the database on this computer. For "
+                         "the clinic's server: postgresql+psycopg://USER@HOST:PORT/DATABASE"
+                         "?sslmode=verify-full"))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        lay.addWidget(QLabel(_("Address:")))
+        self.url = QLineEdit(current or "")
+        self.url.setAccessibleName(_("Database address"))
+        lay.addWidget(self.url)
+        lay.addWidget(QLabel(_("Password (kept in this computer's keyring, never in the "
+                               "settings):")))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(_("Database password"))
+        lay.addWidget(self.password)
+        self.security = QLabel()
+        self.security.setWordWrap(True)
+        lay.addWidget(self.security)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.url.textChanged.connect(self._describe)
+        self._describe()
+
+    def _describe(self) -> None:
+        from hipmap.storage.credentials import sslmode
+        from hipmap.storage.errors import StorageError
+
+        text = self.url.text().strip()
+        if not text:
+            self.security.setText(_("The database on this computer (nothing to set up)."))
+            return
+        try:
+            mode = sslmode(text)
+        except StorageError as exc:
+            self.security.setText(str(exc))
+            return
+        if mode is None:
+            self.security.setText(_("A database file on this computer."))
+        else:
+            safe = mode in ("require", "verify-ca", "verify-full")
+            self.security.setText(_("Connection security (sslmode): {mode} — {meaning}").format(
+                mode=mode, meaning=_("encrypted") if safe else
+                _("may be unencrypted: ask for sslmode=verify-full")))
+
+    def chosen_url(self) -> str | None:
+        """The address with the password typed (None: the database on this computer)."""
+        from sqlalchemy.engine import make_url
+
+        text = self.url.text().strip()
+        if not text:
+            return None
+        pw = self.password.text()
+        if pw:
+            return make_url(text).set(password=pw).render_as_string(hide_password=False)
+        return text
