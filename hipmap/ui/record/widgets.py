@@ -277,16 +277,17 @@ class OpenPatientDialog(QDialog):
             return
         self.error.clear()
         self.heading.setText(_("Patients found") if text else _("Recent patients"))
-        if text and not any(p.id == text for p in found):
-            item = QListWidgetItem(_("New patient with id “{id}”").format(id=text))
-            item.setData(Qt.ItemDataRole.UserRole, text)
-            self.results.addItem(item)
         for p in found:
             label = f"{p.id} — {p.name}" if p.name else p.id
             if p.birth_date:
                 label += " " + _("(born {date})").format(date=p.birth_date)
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.results.addItem(item)
+        # last, so that Enter opens a patient found rather than creating one by mistake
+        if text and not any(p.id == text for p in found):
+            item = QListWidgetItem(_("New patient with id “{id}”").format(id=text))
+            item.setData(Qt.ItemDataRole.UserRole, text)
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
