@@ -80,7 +80,9 @@ class RecordDocumentStore:
         self.journals: JournalStore = files.journals
         self._lock = threading.RLock()
         self._versions: dict[int, int] = {}
-        self._saved: dict[int, str] = {}  #: the text last read or saved, per visit
+        #: the drawing last read or saved, per visit (compared, never serialised again:
+        #: writing out 500 strokes costs far more than the save itself)
+        self._saved: dict[int, Document] = {}
         self._info: dict[int, VisitInfo] = {}
 
     # ------------------------------------------------------------------ the seam
@@ -92,7 +94,7 @@ class RecordDocumentStore:
         doc = loads(v.document, source=self.name(ref))
         with self._lock:
             self._versions[vid] = v.version
-            self._saved[vid] = doc.dumps()
+            self._saved[vid] = doc
             self._info[vid] = VisitInfo(vid, v.patient, v.recorded_at, v.source, v.version)
         return Stored(doc, ref, v.version, self.name(ref))
 
@@ -118,7 +120,7 @@ class RecordDocumentStore:
             except RecordVersionConflict as exc:
                 raise RecordConflict(ref, exc) from exc
             self._versions[vid] = new
-            self._saved[vid] = doc.dumps()
+            self._saved[vid] = doc
             # saved: this workstation's database journal of the visit has nothing left
             self.store.journal_clear(vid)
             old = self._info.get(vid)
@@ -149,7 +151,7 @@ class RecordDocumentStore:
         r = visit_ref(ref.visit)
         with self._lock:
             self._versions[ref.visit] = ref.version
-            self._saved[ref.visit] = doc.dumps()
+            self._saved[ref.visit] = doc
             self._info[ref.visit] = VisitInfo(ref.visit, ref.patient, _when(doc),
                                               "clinician", ref.version)
         return Stored(doc, r, ref.version, self.name(r))
@@ -182,10 +184,9 @@ class RecordDocumentStore:
         base = self.version_of(ref)
         if vid is None or base is None:
             return
-        text = doc.dumps()
-        if self._saved.get(vid) == text:  # saved already (the save came first)
+        if self._saved.get(vid) == doc:  # saved already (the save came first)
             return
-        self.store.journal_put(vid, text, base_version=base)
+        self.store.journal_put(vid, doc.dumps(), base_version=base)
 
     def journal_clear(self, ref: str) -> None:
         vid = parse_ref(ref)

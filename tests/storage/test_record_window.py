@@ -171,9 +171,12 @@ def test_the_open_patient_dialog_finds_by_id_or_name_and_lists_recent(window, db
 
 
 def test_autosave_never_calls_the_store_on_the_paint_path(window, db_url, qtbot):
-    win = window(db_url)
+    # timers long enough that none can fire while the strokes are painted
+    win = window(db_url, journal_ms=1500, autosave_ms=2000)
     s = win.record.session
     open_patient(win)
+    s.wait_idle()  # the visit list of the patient just opened is read
+    qtbot.wait(50)
     store = s.records.store
     calls: list[tuple[str, str]] = []
     for name in ("save_visit", "journal_put", "journal_clear", "add_visit", "list_visits"):
@@ -408,6 +411,8 @@ def test_the_history_view_compares_the_last_visit_with_the_one_before(window, db
     dlg = win.record.show_history()
     view = dlg.view
     qtbot.waitExposed(dlg)
+    assert len(view.timeline.visits) == 3  # the timeline at once, the rest from the worker
+    qtbot.waitUntil(lambda: view.charts is not None, timeout=10000)
     assert (view.before_box.currentIndex(), view.after_box.currentIndex()) == (1, 2)
     assert view.overlay.classes == {"left.lateral_hip": "new", "right.posterior_leg": "new",
                                     "right.lateral_thigh": "resolved",

@@ -234,6 +234,19 @@ class HistoryView(QWidget):
         self.before_box.currentIndexChanged.connect(lambda _i: self._compare())
         self.after_box.currentIndexChanged.connect(lambda _i: self._compare())
 
+    def set_timeline(self, patient: str, visits: list[Any]) -> None:
+        """The timeline at once, from the visit list (``VisitSummary``, oldest first);
+        the overlay and the charts follow with :meth:`set_history`."""
+        from hipmap.storage.store import iso
+
+        self.heading.setText("<b>{}</b>".format(_("Patient {patient} — {n} visits").format(
+            patient=patient, n=len(visits))))
+        self.timeline.set_visits([{"visit": v.visit, "date": iso(v.recorded_at),
+                                   "urgency": v.urgency} for v in visits])
+        n = len(visits)
+        self.timeline.set_pair(max(0, n - 2) if n > 1 else -1, n - 1)
+        self.changes.setText(_("Loading the history…"))
+
     def set_history(self, data: dict[str, Any], *, charts: bool = True) -> None:
         """``data``: :func:`hipmap.storage.history.history`. The last visit is compared
         with the one before."""

@@ -170,15 +170,20 @@ class RecordUI:
         pid = s.patient.id if s.patient is not None else self.choose_patient()
         if pid is None:
             return None
-        try:
-            data = history(s.records.store, pid)
+        store = s.records.store
+        try:  # the timeline at once (the visit list is quick) ...
+            visits = store.list_visits(pid, oldest_first=True)
         except StorageError as exc:
             s._fail_now(_("Cannot show the history"), exc)
             return None
         if self.history_dialog is None:
             self.history_dialog = HistoryDialog(self.win.kb, self.win.atlas, self.win)
-        self.history_dialog.view.set_history(data)
+        view = self.history_dialog.view
+        view.set_timeline(pid, visits)
         self.history_dialog.show()
+        # ... the assessments of every visit (overlay, charts) from the worker
+        s._submit(lambda: history(store, pid), view.set_history,
+                  lambda exc: s._fail_now(_("Cannot show the history"), exc))
         return self.history_dialog
 
     def close(self) -> None:
