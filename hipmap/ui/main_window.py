@@ -363,7 +363,8 @@ class MainWindow(QMainWindow):
         printer.setPageOrientation(QPageLayout.Orientation.Portrait)
         printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
         doc = self.model.document()
-        return paint_report(doc, printer, self.model.assessment())
+        since = self.record.session.since_last_visit() if self.record is not None else None
+        return paint_report(doc, printer, self.model.assessment(), since=since)
 
     # ================================================================== help
     def show_about(self) -> None:

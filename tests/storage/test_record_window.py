@@ -483,3 +483,27 @@ def test_a_database_chosen_in_the_app_keeps_its_password_out_of_the_settings(
         assert win2.record.session.records.store.backend == "postgresql"
     finally:
         keyring.set_keyring(old)
+
+
+def test_the_report_of_a_visit_says_what_changed_since_the_last_visit(window, db_url, qtbot,
+                                                                      tmp_path):
+    from PySide6.QtGui import QPdfWriter
+
+    from hipmap.report.clinical import build_report
+
+    win = window(db_url)
+    course(win.record.session.records.store)
+    open_patient(win)  # the latest of the three visits
+    since = win.record.session.since_last_visit()
+    assert since["since_visit"] == 2 and since["date"].startswith("2026-10-13")
+    assert since["new"] == ["left.lateral_hip", "right.posterior_leg"]
+    assert since["resolved"] == ["right.lateral_thigh"]
+    assert since["intensity"] == [{"id": "right.lateral_hip", "before": 5, "after": 3}]
+    html = build_report(win.model.document(), win.model.assessment(), since=since).html
+    assert "Since the last visit (visit 2, 2026-10-13)" in html
+    assert "LEFT outer hip" in html and "RIGHT outer thigh" in html and "5 → 3" in html
+    writer = QPdfWriter(str(tmp_path / "r.pdf"))
+    assert win.print_to(writer) >= 1  # File > Print lays it out with the section
+    # the first visit has nothing before it
+    assert win.record.session.open_visit(1)
+    assert win.record.session.since_last_visit() is None

@@ -493,6 +493,28 @@ class RecordSession(QObject):
             self._problem(exc)
         self.files.show_error(title, msg)
 
+    def since_last_visit(self) -> dict[str, Any] | None:
+        """What changed between the patient's previous visit and the open drawing (for the
+        report's "since the last visit"), or None (no earlier visit, no record)."""
+        from hipmap.storage.history import changes
+        from hipmap.storage.store import iso
+
+        info = self.current()
+        if info is None or not info.patient or self.records is None:
+            return None
+        try:
+            visits = self.records.store.visits_with_assessments(info.patient)
+        except Exception:
+            return None
+        order = [v.visit for v, _a in visits]
+        if info.visit not in order or order.index(info.visit) == 0:
+            return None
+        prev, a = visits[order.index(info.visit) - 1]
+        before = [{"id": r["id"], "coverage": r.get("coverage"), "intensity": r.get("intensity")}
+                  for r in (a or {}).get("regions", [])]
+        now = [r.to_json() for r in self.model.assessment().regions]
+        return {**changes(before, now, prev.visit), "date": iso(prev.recorded_at)}
+
     # ================================================================== the inbox
     def _poll_inbox(self) -> None:
         if self._watcher is None:
