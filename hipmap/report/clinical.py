@@ -136,13 +136,14 @@ def since_html(since: dict[str, Any]) -> str:
                        ("unchanged", _("Still painted"))):
         if since.get(key):
             rows.append(f"<tr><td><b>{_e(label)}</b></td><td>{names(since[key])}</td></tr>")
+    intensity = _("Intensity")
     for c in since.get("intensity", []):
-        rows.append(f"<tr><td><b>{_e(_('Intensity'))}</b></td><td>"
+        rows.append(f"<tr><td><b>{_e(intensity)}</b></td><td>"
                     f"{_e(_texts.region_label(c['id'], full=False))}: {_e(c['before'])} → "
                     f"{_e(c['after'])}</td></tr>")
     if not rows:
-        rows.append(f"<tr><td colspan='2'>{_e(_('No change in the painted regions.'))}"
-                    "</td></tr>")
+        none = _("No change in the painted regions.")
+        rows.append(f"<tr><td colspan='2'>{_e(none)}</td></tr>")
     return "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>"
 
 
