@@ -193,9 +193,13 @@ class RecordUI:
 
 
 def attach(win: MainWindow, url: str | None, **session_options: Any) -> RecordUI:
-    """Put the clinic record into the window and start opening it (in a thread)."""
+    """Put the clinic record into the window; it opens (in a thread) once the window is
+    ready."""
     ui = RecordUI(win, url, **session_options)
-    ui.session.start()
+    if win.is_ready:
+        ui.session.start()
+    else:  # once the window is complete: the panels are never built while SQLAlchemy loads
+        win.ready.connect(ui.session.start)
     return ui
 
 
