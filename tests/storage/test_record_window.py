@@ -431,6 +431,14 @@ def test_the_history_view_compares_the_last_visit_with_the_one_before(window, db
     QTest.mouseClick(view.timeline, Qt.MouseButton.LeftButton, pos=QPoint(int(xs[1]), 30))
     assert (view.before_box.currentIndex(), view.after_box.currentIndex()) == (0, 1)
     assert view.overlay.classes["right.buttock"] == "resolved"
+    # opened from visit 2: visit 2 against visit 1 by default
+    view.after_box.setCurrentIndex(2)
+    view.before_box.setCurrentIndex(1)
+    assert s.open_visit(2)
+    win.record.show_history()
+    qtbot.waitUntil(lambda: view.after_box.currentIndex() == 1, timeout=10000)
+    assert view.before_box.currentIndex() == 0 and view.timeline.after == 1
+    assert s.open_visit(3)
     # the charts show the numbers of `hipmap history`
     h = history(s.records.store, "P-0042")
     hip = next(c for c in view.charts.area.getPlotItem().listDataItems()

@@ -234,7 +234,8 @@ class HistoryView(QWidget):
         self.before_box.currentIndexChanged.connect(lambda _i: self._compare())
         self.after_box.currentIndexChanged.connect(lambda _i: self._compare())
 
-    def set_timeline(self, patient: str, visits: list[Any]) -> None:
+    def set_timeline(self, patient: str, visits: list[Any], current: int | None = None
+                     ) -> None:
         """The timeline at once, from the visit list (``VisitSummary``, oldest first);
         the overlay and the charts follow with :meth:`set_history`."""
         from hipmap.storage.store import iso
@@ -243,13 +244,15 @@ class HistoryView(QWidget):
             patient=patient, n=len(visits))))
         self.timeline.set_visits([{"visit": v.visit, "date": iso(v.recorded_at),
                                    "urgency": v.urgency} for v in visits])
-        n = len(visits)
-        self.timeline.set_pair(max(0, n - 2) if n > 1 else -1, n - 1)
+        ids = [v.visit for v in visits]
+        after = ids.index(current) if current in ids else len(visits) - 1
+        self.timeline.set_pair(after - 1 if after > 0 else -1, after)
         self.changes.setText(_("Loading the history…"))
 
-    def set_history(self, data: dict[str, Any], *, charts: bool = True) -> None:
-        """``data``: :func:`hipmap.storage.history.history`. The last visit is compared
-        with the one before."""
+    def set_history(self, data: dict[str, Any], *, charts: bool = True,
+                    current: int | None = None) -> None:
+        """``data``: :func:`hipmap.storage.history.history`. The visit ``current`` (the
+        one open in the window; default: the last) is compared with the one before."""
         self.data = data
         visits = data["visits"]
         n = len(visits)
@@ -264,8 +267,10 @@ class HistoryView(QWidget):
                                                                date=short_date(v["date"])))
             box.blockSignals(False)
         if n:
-            self.before_box.setCurrentIndex(max(0, n - 2))
-            self.after_box.setCurrentIndex(n - 1)
+            ids = [v["visit"] for v in visits]
+            after = ids.index(current) if current in ids else n - 1
+            self.before_box.setCurrentIndex(max(0, after - 1))
+            self.after_box.setCurrentIndex(after)
         if charts:
             if self.charts is None:
                 self.charts = TrendCharts(self.kb)

@@ -179,10 +179,14 @@ class RecordUI:
         if self.history_dialog is None:
             self.history_dialog = HistoryDialog(self.win.kb, self.win.atlas, self.win)
         view = self.history_dialog.view
-        view.set_timeline(pid, visits)
+        info = s.current()
+        current = info.visit if info is not None and info.patient == pid else None
+        view.set_timeline(pid, visits, current)
         self.history_dialog.show()
-        # ... the assessments of every visit (overlay, charts) from the worker
-        s._submit(lambda: history(store, pid), view.set_history,
+        # ... the assessments of every visit (overlay, charts) from the worker; the open
+        # visit against the one before it
+        s._submit(lambda: history(store, pid),
+                  lambda data: view.set_history(data, current=current),
                   lambda exc: s._fail_now(_("Cannot show the history"), exc))
         return self.history_dialog
 
