@@ -58,3 +58,12 @@ HISTORY_RESOLVED: Final = "#0072b2"
 HISTORY_UNCHANGED: Final = "#5f5f5f"
 #: the region groups' lines on the trend charts (hip, thigh, knee, below the knee)
 HISTORY_GROUPS: Final = ("#e69f00", "#009e73", "#cc79a7", "#0072b2")
+#: The clinic record's bar border; the history view's text, quiet text, paper, timeline
+#: axis and visit dots, and the highest-intensity line of its charts.
+RECORD_BORDER: Final = "#c9d3df"
+HISTORY_TEXT: Final = "#1a1a1a"
+HISTORY_QUIET: Final = "#4d4d4d"
+HISTORY_PAPER: Final = "#ffffff"
+HISTORY_AXIS: Final = "#9aa5b1"
+HISTORY_DOT: Final = "#1d3557"
+HISTORY_INTENSITY: Final = "#b00020"

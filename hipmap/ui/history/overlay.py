@@ -11,7 +11,14 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hipmap.i18n import _
-from hipmap.report.palette import HISTORY_NEW, HISTORY_RESOLVED, HISTORY_UNCHANGED
+from hipmap.report.palette import (
+    HISTORY_NEW,
+    HISTORY_PAPER,
+    HISTORY_QUIET,
+    HISTORY_RESOLVED,
+    HISTORY_TEXT,
+    HISTORY_UNCHANGED,
+)
 from hipmap.storage.history import NEW, RESOLVED, UNCHANGED
 
 VIEWS = ("front", "back")
@@ -78,11 +85,11 @@ class OverlayView(QWidget):
     def paintEvent(self, _ev: object) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
+        p.fillRect(self.rect(), QColor(HISTORY_PAPER))
         font = QFont(self.font())
         font.setBold(True)
         p.setFont(font)
-        p.setPen(QColor("#1a1a1a"))
+        p.setPen(QColor(HISTORY_TEXT))
         p.drawText(QRectF(8, 4, self.width() - 16, 22), Qt.AlignmentFlag.AlignLeft
                    | Qt.AlignmentFlag.AlignVCenter, self.title)
         top = 28.0
@@ -122,12 +129,12 @@ class OverlayView(QWidget):
             box = QPainterPath()
             box.addRect(QRectF(rect.left() + 4, y, 34, 20))
             paint_swatch(p, box, cls)
-            p.setPen(QColor("#1a1a1a"))
+            p.setPen(QColor(HISTORY_TEXT))
             n = sum(1 for v in self.classes.values() if v == cls)
             p.drawText(QPointF(rect.left() + 48, y + 15),
                        _("{name}: {n}").format(name=name, n=n))
             y += 26
-        p.setPen(QColor("#444444"))
+        p.setPen(QColor(HISTORY_QUIET))
         p.drawText(QPointF(rect.left() + 4, y + 14),
                    _("RIGHT and LEFT are the patient's own sides."))
         p.restore()

@@ -21,7 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from hipmap.i18n import _
-from hipmap.report.palette import HISTORY_NEW, HISTORY_RESOLVED, URGENCY
+from hipmap.report.palette import (
+    HISTORY_AXIS,
+    HISTORY_DOT,
+    HISTORY_INTENSITY,
+    HISTORY_NEW,
+    HISTORY_PAPER,
+    HISTORY_QUIET,
+    HISTORY_RESOLVED,
+    HISTORY_TEXT,
+    URGENCY,
+)
 from hipmap.storage.history import GROUP_NAMES, changes, region_classes
 from hipmap.ui.history.overlay import OverlayView
 
@@ -69,16 +79,16 @@ class Timeline(QWidget):
     def paintEvent(self, _ev: object) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
+        p.fillRect(self.rect(), QColor(HISTORY_PAPER))
         y = 30.0
-        p.setPen(QPen(QColor("#9aa5b1"), 2))
+        p.setPen(QPen(QColor(HISTORY_AXIS), 2))
         p.drawLine(QPointF(30, y), QPointF(self.width() - 30, y))
         xs = self._xs()
         step = max(1, math.ceil(len(xs) * 90 / max(1, self.width())))  # labels that fit
         for i, (x, v) in enumerate(zip(xs, self.visits, strict=True)):
             urg = v.get("urgency")
             colour = QColor(URGENCY[urg][0]) if urg in ("emergency", "urgent") else \
-                QColor("#1d3557")
+                QColor(HISTORY_DOT)
             p.setPen(QPen(colour, 1.5))
             p.setBrush(colour)
             p.drawEllipse(QPointF(x, y), 5, 5)
@@ -91,10 +101,10 @@ class Timeline(QWidget):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawEllipse(QPointF(x, y), 11, 11)
             if i % step == 0 or i in (self.before, self.after) or i == len(xs) - 1:
-                p.setPen(QColor("#1a1a1a"))
+                p.setPen(QColor(HISTORY_TEXT))
                 p.drawText(QRectF(x - 45, y + 13, 90, 16), Qt.AlignmentFlag.AlignCenter,
                            short_date(v["date"]))
-                p.setPen(QColor("#555555"))
+                p.setPen(QColor(HISTORY_QUIET))
                 p.drawText(QRectF(x - 45, y - 28, 90, 14), Qt.AlignmentFlag.AlignCenter,
                            _("visit {visit}").format(visit=v["visit"]))
         p.end()
@@ -129,9 +139,9 @@ class TrendCharts(QWidget):
 
     def _plot(self, title: str) -> Any:
         w = self.pg.PlotWidget(background="w")
-        w.setTitle(title, color="#1a1a1a", size="10pt")
+        w.setTitle(title, color=HISTORY_TEXT, size="10pt")
         w.showGrid(y=True, alpha=0.25)
-        w.addLegend(offset=(6, 2), labelTextColor="#1a1a1a", labelTextSize="8pt",
+        w.addLegend(offset=(6, 2), labelTextColor=HISTORY_TEXT, labelTextSize="8pt",
                     colCount=4)
         w.setMinimumHeight(150)
         w.setMouseEnabled(False, False)
@@ -159,8 +169,8 @@ class TrendCharts(QWidget):
                                            for g in GROUP_NAMES), default=5)) * 1.4)
         top = [max((v["groups"][g]["intensity"] for g in GROUP_NAMES), default=0)
                for v in visits]
-        self.intensity.plot(xs, top, pen=pg.mkPen("#b00020", width=2), symbol="o",
-                            symbolBrush="#b00020", symbolPen="#b00020",
+        self.intensity.plot(xs, top, pen=pg.mkPen(HISTORY_INTENSITY, width=2), symbol="o",
+                            symbolBrush=HISTORY_INTENSITY, symbolPen=HISTORY_INTENSITY,
                             name=_("highest"))
         self.intensity.setYRange(0, 12.5)
         leading: list[str] = []

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from hipmap.i18n import _
-from hipmap.report.palette import RECORD_BAR, RECORD_PROBLEM, RECORD_SAVED, URGENCY
+from hipmap.report.palette import (
+    RECORD_BAR,
+    RECORD_BORDER,
+    RECORD_PROBLEM,
+    RECORD_SAVED,
+    URGENCY,
+)
 
 if TYPE_CHECKING:
     from hipmap.core.document import Document
@@ -115,7 +121,7 @@ class RecordBar(QFrame):
         bg, fg = RECORD_PROBLEM if problem else RECORD_BAR
         colour = fg if problem else RECORD_SAVED
         self.setStyleSheet(f"#recordBar {{ background: {bg}; border-bottom: 1px solid "
-                           f"{RECORD_PROBLEM[0] if problem else '#c9d3df'}; }} "
+                           f"{RECORD_PROBLEM[0] if problem else RECORD_BORDER}; }} "
                            f"#recordBar QLabel {{ color: {fg}; }}")
         self.state.setStyleSheet(f"color: {colour};")
 
