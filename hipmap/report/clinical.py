@@ -136,9 +136,36 @@ def public_source(citation: str, url: str | None) -> tuple[str, str | None]:
     return cleaned or citation, public
 
 
+def since_html(since: dict[str, Any]) -> str:
+    """The "since the last visit" section's body: ``since`` is the changes of
+    :func:`hipmap.storage.history.changes` (regions new, resolved, still painted, intensity)
+    with ``date``, the earlier visit's date."""
+    from hipmap.i18n import _
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(_e(_texts.region_label(r, full=False)) for r in ids)
+
+    rows = []
+    for key, label in (("new", _("New pain")), ("resolved", _("No longer painted")),
+                       ("unchanged", _("Still painted"))):
+        if since.get(key):
+            rows.append(f"<tr><td><b>{_e(label)}</b></td><td>{names(since[key])}</td></tr>")
+    intensity = _("Intensity")
+    for c in since.get("intensity", []):
+        rows.append(f"<tr><td><b>{_e(intensity)}</b></td><td>"
+                    f"{_e(_texts.region_label(c['id'], full=False))}: {_e(c['before'])} → "
+                    f"{_e(c['after'])}</td></tr>")
+    if not rows:
+        none = _("No change in the painted regions.")
+        rows.append(f"<tr><td colspan='2'>{_e(none)}</td></tr>")
+    return "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>"
+
+
 def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None = None, *,
-                 kb: KnowledgeBase | None = None, printed_at: str | None = None
-                 ) -> ReportContent:
+                 kb: KnowledgeBase | None = None, printed_at: str | None = None,
+                 since: dict[str, Any] | None = None) -> ReportContent:
+    """``since``: what changed since the patient's previous visit (the clinic record's
+    history), shown after "Where it hurts"."""
     kb = kb or load_knowledge()
     a: Any = assessment or assess(doc, kb=kb)
     if not isinstance(a, dict):  # the typed Assessment: the report reads its contract JSON
@@ -229,6 +256,14 @@ def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None =
         out.append("<p>" + _h(_("Dermatomes (a textbook-consensus map; real dermatomes overlap "
                                 "and vary, so this is a hint, not a level): {dermatomes}")
                               .format(dermatomes=listed)) + "</p>")
+
+    # ---------------------------------------------------------------- since the last visit
+    if since is not None:
+        from hipmap.i18n import _
+
+        section("Since the last visit", _("Since the last visit (visit {visit}, {date})").format(
+            visit=since.get("since_visit"), date=str(since.get("date", ""))[:10]))
+        out.append(since_html(since))
 
     # ---------------------------------------------------------------- answers
     section("Answers", _("Answers"))

@@ -42,3 +42,28 @@ DERMATOMES: Final[dict[str, str]] = dict(zip(DERMATOME_ROOTS, (
 def dermatome_colour(dermatome_id: str) -> str:
     """'#rrggbb' of a dermatome id (``right.L5``) or root (``L5``)."""
     return DERMATOMES[dermatome_id.rpartition(".")[2]]
+
+#: The clinic record's bar (patient banner): (background, text), and its problem line (a
+#: database that cannot be reached, a conflict left undecided).
+RECORD_BAR: Final = ("#eef2f7", "#1a1a1a")
+RECORD_PROBLEM: Final = ("#ffe08a", "#1a1a1a")
+#: A visit the record bar says is saved (text colour only, on RECORD_BAR).
+RECORD_SAVED: Final = "#1b5e20"
+
+#: The before/after overlay of two visits (the history view): Okabe–Ito hues that stay apart
+#: for the common colour-vision deficiencies, each ALSO with its own pattern (new: diagonal
+#: hatching, resolved: dots, unchanged: horizontal lines), so colour is never the only cue.
+HISTORY_NEW: Final = "#d55e00"
+HISTORY_RESOLVED: Final = "#0072b2"
+HISTORY_UNCHANGED: Final = "#5f5f5f"
+#: the region groups' lines on the trend charts (hip, thigh, knee, below the knee)
+HISTORY_GROUPS: Final = ("#e69f00", "#009e73", "#cc79a7", "#0072b2")
+#: The clinic record's bar border; the history view's text, quiet text, paper, timeline
+#: axis and visit dots, and the highest-intensity line of its charts.
+RECORD_BORDER: Final = "#c9d3df"
+HISTORY_TEXT: Final = "#1a1a1a"
+HISTORY_QUIET: Final = "#4d4d4d"
+HISTORY_PAPER: Final = "#ffffff"
+HISTORY_AXIS: Final = "#9aa5b1"
+HISTORY_DOT: Final = "#1d3557"
+HISTORY_INTENSITY: Final = "#b00020"

@@ -172,3 +172,19 @@ def history_text(h: dict[str, Any]) -> str:
         lines.append("")
     lines.append(_("hipmap supports a clinician's judgement; it does not diagnose."))
     return "\n".join(lines) + "\n"
+
+
+#: how each painted region moved between two visits (the app's before/after overlay)
+NEW, RESOLVED, UNCHANGED = "new", "resolved", "unchanged"
+
+
+def region_classes(before: list[dict[str, Any]], after: list[dict[str, Any]]
+                   ) -> dict[str, str]:
+    """Region id -> ``new`` (painted now, not before), ``resolved`` (painted before, not
+    now) or ``unchanged`` (painted in both; its intensity may differ): the same sets as
+    :func:`changes`, which ``hipmap history`` prints."""
+    ch = changes(before, after, 0)
+    out = {r: NEW for r in ch["new"]}
+    out.update({r: RESOLVED for r in ch["resolved"]})
+    out.update({r: UNCHANGED for r in ch["unchanged"]})
+    return out

@@ -260,7 +260,7 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     from hipmap.ui.main_window import MainWindow
 
     # The window appears with the diagram at once; the rest is built after the first frame.
-    win = MainWindow(db=db, progressive=True)
+    win = MainWindow(db=db, progressive=True, record=True)  # the clinic record, always
     install_error_handler(win, win.data_dir)
     file_opens = _FileOpenFilter(win)
     app.installEventFilter(file_opens)
@@ -271,6 +271,8 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
             win.statusBar().showMessage(_("The guided patient kiosk is not in this version: "
                                           "this is the clinician window, full screen."))
         win.files.start_session(open_path)  # crashed drawings are offered before the file
+        if win.record is not None:  # then visits with unsaved edits in the database journal
+            win.record.session.offer_recovery()
         file_opens._open_pending()  # then files the system asked to open (macOS)
 
     win.ready.connect(when_ready)
@@ -279,6 +281,43 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
     else:
         win.show()
     return app.exec()
+
+
+def _self_test_record(app: QApplication, win: Any, url: str, rid: str) -> str:
+    """The window's clinic record, as a clinician uses it: the painted drawing becomes a
+    patient's visit, one more stroke is autosaved by the record's worker, and both read back
+    from the database through a connection of their own."""
+    from PySide6.QtTest import QTest
+
+    session = win.record.session
+    deadline = time.perf_counter() + 30
+    while not session.ready and session.error is None and time.perf_counter() < deadline:
+        QTest.qWait(10)
+    if not session.ready:
+        raise RuntimeError(f"the clinic record did not open: {session.error or 'timeout'}")
+    session.patient = session.records.store.open_patient("SELF-TEST")
+    if not session.new_visit():
+        raise RuntimeError("New Visit did not store the drawing")
+    ref = win.files.current_path
+    win.editor.set_answer("age", 50)  # an edit: the autosave writes version 2
+    deadline = time.perf_counter() + 30
+    while (win.files.is_modified() or win.files.version != 2) and \
+            time.perf_counter() < deadline:
+        QTest.qWait(10)
+    if win.files.version != 2:
+        raise RuntimeError(f"the autosave did not reach the record: {session.error}")
+    from hipmap.core.document import loads
+    from hipmap.storage import open_store
+    from hipmap.storage.documents import parse_ref
+
+    with open_store(url) as store:
+        visit = store.get_visit(parse_ref(ref))
+    doc = loads(visit.document)
+    regions = {r.id for r in win.model.assessment().regions}
+    if visit.version != 2 or doc.answers.get("age") != 50 or len(doc.marks) != 1 \
+            or visit.patient != "SELF-TEST" or rid not in regions:
+        raise RuntimeError("the visit read back from the record differs from the drawing")
+    return f"record: visit {visit.visit} saved and read back (SQLite)"
 
 
 def run_self_test() -> int:
@@ -303,10 +342,15 @@ def run_self_test() -> int:
 
             settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
             step = "build the main window"
+            # the clinic record too, through the app's own code: a temporary SQLite file
+            record_url = f"sqlite:///{Path(tmp) / 'self-test-record.db'}"
             win = MainWindow(settings=settings, data_dir=Path(tmp), lazy_chart=False,
                              ask_save=lambda: "discard", ask_recover=lambda _o: "later",
                              show_error=lambda t, m: (_ for _ in ()).throw(RuntimeError(m)),
-                             progressive=True)  # as `hipmap` starts: diagram first
+                             progressive=True,  # as `hipmap` starts: diagram first
+                             db=record_url, record=True,
+                             record_options={"autosave_ms": 20, "journal_ms": 10,
+                                             "ask_conflict": lambda *_a: None})
             win.resize(1280, 800)
             win.show()
             QTest.qWaitForWindowExposed(win)
@@ -343,6 +387,8 @@ def run_self_test() -> int:
             if {r.cause for r in a.ranking} != expected:
                 raise RuntimeError(f"the ranking does not list the {len(expected)} causes "
                                    "of the knowledge base and 'other'")
+            step = "open the clinic record"
+            record_line = _self_test_record(app, win, record_url, rid)
             step = "render the window"
             out = Path(tmp) / "self-test.png"
             if not win.grab().save(str(out), "PNG") or out.stat().st_size < 10_000:
@@ -352,7 +398,7 @@ def run_self_test() -> int:
             top = a.ranking[0]
             print(f"hipmap self-test OK: painted {rid} on the back view; urgency "
                   f"{a.urgency}; top cause {top.cause} ({top.score:.2f}); window "
-                  f"rendered {out.stat().st_size // 1024} KB; "
+                  f"rendered {out.stat().st_size // 1024} KB; {record_line}; "
                   f"{time.perf_counter() - t0:.1f} s")
         return 0
     except Exception as exc:  # report one line, exit 1

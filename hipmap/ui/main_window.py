@@ -61,12 +61,19 @@ class MainWindow(QMainWindow):
                  ask_recover: dialogs.AskRecover | None = None,
                  show_error: dialogs.ShowError | None = None,
                  ask_yes_no: dialogs.AskYesNo | None = None,
-                 lazy_chart: bool = True, progressive: bool = False) -> None:
+                 lazy_chart: bool = True, progressive: bool = False,
+                 record: bool | None = None,
+                 record_options: dict[str, Any] | None = None) -> None:
         """``progressive``: show the diagram at once and build the rest after the first
-        frame (what ``hipmap`` does); otherwise the window is complete on return."""
+        frame (what ``hipmap`` does); otherwise the window is complete on return.
+        ``record``: work on the clinic record (``db``, else HIPMAP_DB or the embedded
+        SQLite file; default: only when ``db`` is given), opened in a thread."""
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.db = db
+        self._record = (db is not None) if record is None else record
+        self._record_options = record_options or {}
+        self.record: Any = None
         self._dialogs = {"ask_save": ask_save, "ask_recover": ask_recover,
                          "show_error": show_error, "ask_yes_no": ask_yes_no}
         self.is_ready = False
@@ -125,6 +132,10 @@ class MainWindow(QMainWindow):
         self.menu_actions = Actions(self, self.stack)
         self._connect_actions()
         self.model.subscribe(self._on_change)
+        if self._record:  # the clinic record (hipmap.ui.record): opened in a thread
+            from hipmap.ui.record import attach
+
+            self.record = attach(self, self.db, **self._record_options)
         self.refresh_assessment()
         self._restore_settings()
         self._update_title()
@@ -352,7 +363,8 @@ class MainWindow(QMainWindow):
         printer.setPageOrientation(QPageLayout.Orientation.Portrait)
         printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
         doc = self.model.document()
-        return paint_report(doc, printer, self.model.assessment())
+        since = self.record.session.since_last_visit() if self.record is not None else None
+        return paint_report(doc, printer, self.model.assessment(), since=since)
 
     # ================================================================== help
     def show_about(self) -> None:
@@ -399,4 +411,6 @@ class MainWindow(QMainWindow):
             return
         self.save_settings()
         self.files.close()  # closed properly: nothing to recover
+        if self.record is not None:
+            self.record.close()
         ev.accept()

@@ -87,11 +87,12 @@ def write_report_pdf(doc: Document, path: str, assessment: dict[str, Any] | None
 
 
 def paint_report(doc: Document, device: Any, assessment: dict[str, Any] | None = None,
-                 content: ReportContent | None = None) -> int:
+                 content: ReportContent | None = None,
+                 since: dict[str, Any] | None = None) -> int:
     """Lay the report out on ``device`` (a QPdfWriter or a QPrinter, portrait A4 or
     whatever the printer has); returns the number of pages."""
     ensure_gui_app()
-    content = content or build_report(doc, assessment)
+    content = content or build_report(doc, assessment, since=since)
     res = device.resolution()
     page = QRectF(device.pageLayout().paintRectPixels(res))
     page.moveTo(0, 0)

@@ -13,7 +13,8 @@ import pytest
 from guihelpers import drag, vertical_line
 from PySide6.QtGui import QImage
 
-FEATURES = ["canvas", "assessment", "questions", "regions", "patient", "banner", "tools"]
+FEATURES = ["canvas", "assessment", "questions", "regions", "patient", "banner", "tools",
+            "record"]
 
 
 @pytest.mark.parametrize("feature", FEATURES)

@@ -282,6 +282,7 @@ def test_self_test_command_exits_zero():
                        text=True, timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
     assert r.returncode == 0, r.stderr
     assert "self-test OK" in r.stdout and "right.posterior_thigh" in r.stdout
+    assert "record: visit 1 saved and read back" in r.stdout  # the clinic record too
 
 
 def test_hipmap_with_a_drawing_opens_it(monkeypatch, tmp_path, qtbot):

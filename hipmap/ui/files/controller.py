@@ -83,6 +83,11 @@ class FileController(QObject):
         self.ask_yes_no = ask_yes_no or (lambda t, m: dialogs.ask_yes_no(parent, t, m))
         self.show_error = show_error or (lambda t, m: dialogs.show_error(parent, t, m))
         self.dermatomes = dermatomes
+        #: the clinic record sets these (hipmap.ui.record): a conflict it can resolve with
+        #: its dialog (True: resolved, the drawing is saved or replaced), and whether the
+        #: open drawing is saved by itself (a visit: closing saves it without asking)
+        self.resolve_conflict: Callable[[Exception], bool] | None = None
+        self.autosaves: Callable[[str | None], bool] = lambda _ref: False
         #: the reference (a path) of the drawing, and its version as it was read or saved
         self.current_path: str | None = None
         self.version: Version | None = None
@@ -186,7 +191,9 @@ class FileController(QObject):
             self.model.set_recorded_at(now_utc())
         try:
             stored = self.store.save(self.model.document(), path, expected=expected)
-        except VersionConflict:
+        except VersionConflict as exc:
+            if self.resolve_conflict is not None and self.resolve_conflict(exc):
+                return True
             self.show_error(_("Cannot save"), _(
                 "{name} was changed by someone else since it was opened here; nothing was "
                 "written. Use File > Save As to keep this drawing too.").format(
@@ -198,19 +205,27 @@ class FileController(QObject):
         except OSError as exc:
             self.show_error(_("Cannot save"), f"{path}: {exc.strerror or exc}")
             return False
-        self.current_path = stored.ref
-        self.version = stored.version
-        self._recovered = False
-        self.stack.setClean()
-        self.recorder.saved(stored.ref)
-        self._state_changed()
+        self.saved_elsewhere(stored.ref, stored.version, clean=True)
         self.message.emit(_("Saved {path}").format(path=path), 4000)
         return True
+
+    def saved_elsewhere(self, ref: str, version: Version | None, *, clean: bool) -> None:
+        """The drawing was saved by someone else than :meth:`save` (the record's autosave,
+        in the background): ``clean`` when nothing was edited since the saved snapshot."""
+        self.current_path = ref
+        self.version = version
+        if clean:
+            self._recovered = False
+            self.stack.setClean()
+            self.recorder.saved(ref)
+        self._state_changed()
 
     def maybe_save(self) -> bool:
         """Ask about unsaved changes; False means the user cancelled."""
         if not self.is_modified():
             return True
+        if self.autosaves(self.current_path) and self.save():
+            return True  # a visit of the record: saved like every change, without asking
         answer = self.ask_save()
         if answer == "save":
             return self.save()
@@ -323,8 +338,12 @@ class FileController(QObject):
             msg = exc.one_line() if isinstance(exc, InputError) else str(exc)
             self.show_error(_("Cannot recover the drawing"), msg)
             return False
+        version = None
+        recovered_version = getattr(self.store, "recovered_version", None)
+        if file and recovered_version is not None:  # a visit: the version it started from
+            version = recovered_version(file, claim.entries())
         try:
-            self.load_document(doc, file, recovered=True)
+            self.load_document(doc, file, recovered=True, version=version)
         except InputError as exc:  # (a journal of a drawing too costly to assess)
             claim.release()
             self.show_error(_("Cannot recover the drawing"), exc.one_line())
