@@ -140,7 +140,6 @@ def since_html(since: dict[str, Any]) -> str:
     """The "since the last visit" section's body: ``since`` is the changes of
     :func:`hipmap.storage.history.changes` (regions new, resolved, still painted, intensity)
     with ``date``, the earlier visit's date."""
-    from hipmap.i18n import _
 
     def names(ids: list[str]) -> str:
         return ", ".join(_e(_texts.region_label(r, full=False)) for r in ids)
@@ -259,8 +258,6 @@ def build_report(doc: Document, assessment: dict[str, Any] | Assessment | None =
 
     # ---------------------------------------------------------------- since the last visit
     if since is not None:
-        from hipmap.i18n import _
-
         section("Since the last visit", _("Since the last visit (visit {visit}, {date})").format(
             visit=since.get("since_visit"), date=str(since.get("date", ""))[:10]))
         out.append(since_html(since))
