@@ -189,8 +189,10 @@ def test_autosave_never_calls_the_store_on_the_paint_path(window, db_url, qtbot)
         setattr(store, name, spy)
     paint(win)
     paint(win, "left.anterior_knee")
-    # the strokes are in the window; the stroke handlers wrote nothing to the database
-    assert len(win.model.marks) == 2 and calls == []
+    # the strokes are in the window; the stroke handlers wrote nothing to the database (on a
+    # loaded machine a timer may already have fired: its call is on the worker thread)
+    assert len(win.model.marks) == 2
+    assert all(t.startswith("hipmap-record") for _n, t in calls), calls
     qtbot.waitUntil(lambda: stored(win, 1).version == 2, timeout=10000)
     assert {"save_visit", "journal_clear"} <= {n for n, _t in calls}
     assert all(t.startswith("hipmap-record") for _n, t in calls), calls
