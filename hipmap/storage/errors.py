@@ -57,8 +57,11 @@ class Change:
     at: datetime
 
     def who(self) -> str:
-        who = self.user or "someone"
-        return f"{who} on {self.workstation}" if self.workstation else who
+        from hipmap.i18n import _
+
+        who = self.user or _("someone")
+        return (_("{user} on {workstation}").format(user=who, workstation=self.workstation)
+                if self.workstation else who)
 
 
 class VersionConflict(StorageError):
