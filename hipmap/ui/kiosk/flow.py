@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPainter, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -57,6 +58,10 @@ from hipmap.ui.kiosk.widgets import (
     set_chosen,
 )
 from hipmap.ui.tools import ToolState
+
+def RESTYLE() -> str:  # noqa: N802 - a text, read when needed
+    return _("How strong and what it feels like")
+
 
 #: how many plain questions (chosen by next_questions) after the red-flag ones
 PLAIN_QUESTIONS = 4
@@ -246,7 +251,8 @@ class KioskFlow(QWidget):
         v = self._add_page("where", lambda: _("Where does it hurt?"),
                            lambda: _("Touch the picture where it hurts. Paint with your "
                                      "finger, or tap a part of the body."))
-        body = QHBoxLayout()
+        body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._where_body = body
         left = QVBoxLayout()
         left.setSpacing(0)
         self.canvas = BodyCanvas(self.editor, self.tools, atlas)
@@ -260,14 +266,15 @@ class KioskFlow(QWidget):
         left.addWidget(self.sides)
         left.addWidget(self.canvas, 1)
         body.addLayout(left, 1)
-        tools = QVBoxLayout()
+        tools = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._where_tools = tools
         tools.setSpacing(14)
         self.paint_button = button("", "tool_paint", lambda: self._tool("brush"),
                                    checkable=True)
         self._bind_button(self.paint_button, lambda: _("Paint"))
         self.tap_button = button("", "tool_tap", lambda: self._tool("tap"), checkable=True)
         self._bind_button(self.tap_button, lambda: _("Tap a part"))
-        self.undo_button = button("", "undo", self.stack.undo)
+        self.undo_button = button("", "undo", self.undo)
         self._bind_button(self.undo_button, lambda: "↶ " + _("Undo"))
         self.stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_button.setEnabled(False)
@@ -291,8 +298,10 @@ class KioskFlow(QWidget):
             b.clicked.connect(lambda _c=False, n=n: self.choose_strength(n))
             self.face_buttons.append(b)
         for i, b in enumerate(self.face_buttons):  # 0-5 above, 6-10 below
+            b.setMaximumHeight(260)
             grid.addWidget(b, i // 6, i % 6)
-        v.addLayout(grid, 1)
+        v.addLayout(grid)
+        v.addStretch(1)
 
     def _page_feel(self) -> None:
         v = self._add_page("feel", lambda: _("What does the pain feel like?"),
@@ -304,13 +313,15 @@ class KioskFlow(QWidget):
             b = PictureButton("", f"feel_{q or 'unsure'}",
                               lambda p, r, q=q: paint_quality(p, r, q), picture=80)
             b.clicked.connect(lambda _c=False, q=q: self.choose_quality(q))
+            b.setMaximumHeight(280)
             grid.addWidget(b, i // 4, i % 4)
             self.quality_buttons[q] = b
             if q is None:
                 self._bind(b.set_words, lambda: _("I am not sure"))
             else:
                 self._bind(b.set_words, lambda q=q: _(texts.QUALITIES[q]))
-        v.addLayout(grid, 1)
+        v.addLayout(grid)
+        v.addStretch(1)
 
     def _page_question(self) -> None:
         v = self._add_page("question")
@@ -620,6 +631,14 @@ class KioskFlow(QWidget):
         self.tools.set(quality=q)
         self._refresh("feel")
 
+    def undo(self) -> None:
+        """Undo the last stroke or tap. Giving every mark the strength and feeling chosen is
+        not something the patient did on this screen: it is undone on the way (and done
+        again when they go on)."""
+        while self.stack.canUndo() and self.stack.undoText() == RESTYLE():
+            self.stack.undo()
+        self.stack.undo()
+
     def _restyle(self) -> None:
         """Every painted mark gets the strength and feeling chosen (one undoable edit)."""
         if self.strength is None:
@@ -629,8 +648,7 @@ class KioskFlow(QWidget):
         new = [dataclasses.replace(m, intensity=float(self.strength), quality=self.quality)
                for m in old]
         if new != old:
-            self.editor.push(ReplaceMarks(_("How strong and what it feels like"),
-                                          remove=ids, add=new))
+            self.editor.push(ReplaceMarks(RESTYLE(), remove=ids, add=new))
 
     def _on_model(self, change: Change) -> None:
         if change.kind is ChangeKind.MARKS and self.step == "where":
@@ -768,6 +786,12 @@ class KioskFlow(QWidget):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self.notice.resize_to_parent()
+        portrait = self.height() > self.width()
+        # portrait: the tools in a row under the body map, which gets the whole width
+        self._where_body.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                      else QBoxLayout.Direction.LeftToRight)
+        self._where_tools.setDirection(QBoxLayout.Direction.LeftToRight if portrait
+                                       else QBoxLayout.Direction.TopToBottom)
 
 
 def _beside(field: QWidget, pad: QWidget) -> QHBoxLayout:

@@ -14,11 +14,13 @@ from pathlib import Path
 SELF_TEST_CODE = "0000"
 
 
-def drive_flow(win, app, *, code: str = SELF_TEST_CODE, answer=None) -> dict:
+def drive_flow(win, app=None, *, code: str = SELF_TEST_CODE, answer=None, lang: str = "en",
+               on_step=None) -> dict:
     """Take ``win`` (a KioskWindow at its welcome screen) through every step by touch:
-    English, a stroke on the back of the right thigh, strength 6, aching, every question,
+    ``lang``, a stroke on the back of the right thigh, strength 6, aching, every question,
     check, the check-in, send. ``answer(aid)`` picks yes/no/unsure (default: No; Yes to
-    "can you stand and walk"). Returns what it saw."""
+    "can you stand and walk"); ``on_step(flow)`` is called on every screen (screenshots,
+    checks). Returns what it saw."""
     from hipmap.ui.kiosk.touch import drag, tap
 
     seen: dict = {"steps": [], "questions": []}
@@ -28,9 +30,11 @@ def drive_flow(win, app, *, code: str = SELF_TEST_CODE, answer=None) -> dict:
         if f.step != name:
             raise RuntimeError(f"expected the step '{name}', the kiosk shows '{f.step}'")
         seen["steps"].append(name)
+        if on_step is not None:
+            on_step(f)
 
     step("language")
-    tap(f.findChild(type(f.next_button), "language_en"))
+    tap(f.findChild(type(f.next_button), f"language_{lang}"))
     step("where")
     canvas = f.canvas
     rid = "right.posterior_thigh"
@@ -52,10 +56,14 @@ def drive_flow(win, app, *, code: str = SELF_TEST_CODE, answer=None) -> dict:
     while f.step.startswith("q:"):
         aid = f.step[2:]
         seen["questions"].append(aid)
+        if on_step is not None:
+            on_step(f)
         choice = answer(aid) if answer else ("yes" if aid == "can_bear_weight" else "no")
         tap(f.answer_buttons[choice])
         if f.notice.isVisible():
             seen["red_flag_notice"] = f.notice_text.text()
+            if on_step is not None:
+                on_step(f)
             tap(f.notice.findChild(type(f.next_button), "notice_ok"))
         if len(seen["questions"]) > 40:
             raise RuntimeError("the questions never end")
@@ -65,6 +73,8 @@ def drive_flow(win, app, *, code: str = SELF_TEST_CODE, answer=None) -> dict:
         step("code")
         for ch in code:
             tap(f.code_pad.keys[ch])
+        if on_step is not None:
+            on_step(f)
     else:
         step("birth")
         for ch in "01021950":
@@ -73,6 +83,8 @@ def drive_flow(win, app, *, code: str = SELF_TEST_CODE, answer=None) -> dict:
         step("initials")
         for ch in "ZZ":
             tap(f.letters_pad.keys[ch])
+        if on_step is not None:
+            on_step(f)
     sent_before = len(win.sent_visits)
     tap(f.next_button)
     if f.failed:
@@ -82,6 +94,8 @@ def drive_flow(win, app, *, code: str = SELF_TEST_CODE, answer=None) -> dict:
     if win.flow.step != "thanks":
         raise RuntimeError(f"after sending the kiosk shows '{win.flow.step}', not the thanks")
     seen["visit"] = win.sent_visits[-1]
+    if on_step is not None:
+        on_step(win.flow)
     return seen
 
 

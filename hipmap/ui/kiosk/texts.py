@@ -82,9 +82,6 @@ CHOICES: tuple[tuple[str, str, bool | None], ...] = (
 #: hipmap's own wording of the red-flag instruction (a clinic may set its own)
 RED_FLAG_DEFAULT = N_("Please tell the reception desk now.")
 
-#: the pain scale's words at its ends and middle
-STRENGTH_WORDS = {0: N_("No pain"), 5: N_("Bad"), 10: N_("Worst pain")}
-
 
 def question(answer_id: str) -> str:
     return _(QUESTIONS[answer_id])

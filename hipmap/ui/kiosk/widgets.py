@@ -357,8 +357,15 @@ class SidePills(QWidget):
                 lines = text.split("\n")
                 w = max(fm.horizontalAdvance(t) for t in lines) + 20
                 h = fm.height() * len(lines) + 12
-                at = self.canvas.viewport_point(view, x, y)
+                # the back view's labels a little lower: where the two views meet, its
+                # LEFT and the front view's LEFT would otherwise touch on a narrow screen
+                at = self.canvas.viewport_point(view, x, y + (0 if view == "front" else 120))
                 box = QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
+                room = QRectF(self.rect()).adjusted(2, 2, -2, -2)
+                if box.left() < room.left():
+                    box.moveLeft(room.left())
+                if box.right() > room.right():
+                    box.moveRight(room.right())
                 p.setPen(QPen(QColor(PALETTE["on_primary"]), 2))
                 p.setBrush(QColor(PALETTE["primary"]))
                 p.drawRoundedRect(box, 12, 12)
@@ -369,8 +376,9 @@ class SidePills(QWidget):
 
 
 class TitleCover(QWidget):
-    """Covers the atlas' clinician titles ("FRONT — patient facing you") on the kiosk's body
-    map: the strip above says it in the patient's words."""
+    """Covers the atlas' clinician titles ("FRONT — patient facing you") and its small
+    RIGHT/LEFT on the kiosk's body map: the strip above and the pills say them in the
+    patient's words."""
 
     def __init__(self, canvas) -> None:
         super().__init__(canvas.viewport())
@@ -387,11 +395,14 @@ class TitleCover(QWidget):
             if g is None or not g.isVisible():
                 continue
             for lab in g.view.labels:
-                if float(lab["y"]) < 100:
-                    at = self.canvas.viewport_point(view, float(lab["x"]), float(lab["y"]))
+                at = self.canvas.viewport_point(view, float(lab["x"]), float(lab["y"]))
+                if float(lab["y"]) < 100:  # the title
                     w, h = g.view.width * k, 36 * k
-                    p.fillRect(QRectF(at.x() - w / 2, at.y() - h * 0.75, w, h),
-                               QColor("#fbfaf8"))
+                elif str(lab["text"]) in ("RIGHT", "LEFT"):  # SidePills says it bigger
+                    w, h = 150 * k, 44 * k
+                else:
+                    continue
+                p.fillRect(QRectF(at.x() - w / 2, at.y() - h * 0.75, w, h), QColor("#fbfaf8"))
         p.end()
 
 
