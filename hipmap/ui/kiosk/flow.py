@@ -59,7 +59,8 @@ from hipmap.ui.kiosk.widgets import (
 )
 from hipmap.ui.tools import ToolState
 
-def RESTYLE() -> str:  # noqa: N802 - a text, read when needed
+
+def RESTYLE() -> str:
     return _("How strong and what it feels like")
 
 
