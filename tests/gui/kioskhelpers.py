@@ -40,7 +40,9 @@ def make_kiosk(qtbot: Any, tmp_path: Path, *, submit: Any = None, identify: str 
     submit = submit or Recorder()
     kw = {"clock": clock} if clock else {}
     win = KioskWindow(config, submit, home_language=home, fullscreen=False, **kw)
-    qtbot.addWidget(win)
+    # at the end of the test: unlocked (as staff would), so the window really closes and its
+    # application-wide key guard goes with it
+    qtbot.addWidget(win, before_close_func=lambda w: setattr(w, "unlocked", True))
     win.resize(*size)
     win.start()
     qtbot.waitExposed(win)
