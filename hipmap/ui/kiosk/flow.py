@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QScroller,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -55,6 +56,7 @@ from hipmap.ui.kiosk.widgets import (
     label,
     paint_face,
     paint_quality,
+    patient_picture,
     set_chosen,
 )
 from hipmap.ui.tools import ToolState
@@ -226,6 +228,7 @@ class KioskFlow(QWidget):
         if intro is not None:
             i = label("")
             i.setObjectName(f"{key}_intro")
+            i.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
             self._bind(i.setText, intro)
             v.addWidget(i)
         self.pages[key] = page
@@ -301,7 +304,7 @@ class KioskFlow(QWidget):
         for i, b in enumerate(self.face_buttons):  # 0-5 above, 6-10 below
             b.setMaximumHeight(260)
             grid.addWidget(b, i // 6, i % 6)
-        v.addLayout(grid)
+        v.addLayout(grid, 3)
         v.addStretch(1)
 
     def _page_feel(self) -> None:
@@ -314,14 +317,14 @@ class KioskFlow(QWidget):
             b = PictureButton("", f"feel_{q or 'unsure'}",
                               lambda p, r, q=q: paint_quality(p, r, q), picture=80)
             b.clicked.connect(lambda _c=False, q=q: self.choose_quality(q))
-            b.setMaximumHeight(280)
+            b.setMaximumHeight(300)
             grid.addWidget(b, i // 4, i % 4)
             self.quality_buttons[q] = b
             if q is None:
                 self._bind(b.set_words, lambda: _("I am not sure"))
             else:
                 self._bind(b.set_words, lambda q=q: _(texts.QUALITIES[q]))
-        v.addLayout(grid)
+        v.addLayout(grid, 3)
         v.addStretch(1)
 
     def _page_question(self) -> None:
@@ -347,7 +350,8 @@ class KioskFlow(QWidget):
     def _page_check(self) -> None:
         v = self._add_page("check", lambda: _("Please check your answers"),
                            lambda: _("If something is wrong, tap Back to change it."))
-        h = QHBoxLayout()
+        h = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._check_body = h
         h.setSpacing(20)
         self.check_picture = Picture()
         self.check_picture.setObjectName("check_picture")
@@ -657,15 +661,12 @@ class KioskFlow(QWidget):
 
     # ================================================================== check
     def _fill_check(self) -> None:
-        from hipmap.ui.render import render_document_image
-
         while self.check_rows.count():
             item = self.check_rows.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        img = render_document_image(self.model.document(), views=("front", "back"),
-                                    frame=False, scale=0.8)
-        self.check_picture.set_image(QPixmap.fromImage(img))
+        self.check_picture.set_image(QPixmap.fromImage(
+            patient_picture(list(self.model.marks.values()))))
         self.check_picture.setAccessibleName(_("Your picture, with where it hurts"))
         rows: list[tuple[str, str]] = []
         if self.strength is not None:
@@ -793,6 +794,8 @@ class KioskFlow(QWidget):
                                       else QBoxLayout.Direction.LeftToRight)
         self._where_tools.setDirection(QBoxLayout.Direction.LeftToRight if portrait
                                        else QBoxLayout.Direction.TopToBottom)
+        self._check_body.setDirection(QBoxLayout.Direction.TopToBottom if portrait
+                                      else QBoxLayout.Direction.LeftToRight)
 
 
 def _beside(field: QWidget, pad: QWidget) -> QHBoxLayout:

@@ -46,12 +46,18 @@ def drive_flow(win, app=None, *, code: str = SELF_TEST_CODE, answer=None, lang: 
     if rid not in {r.id for r in f.model.assessment().regions}:
         raise RuntimeError(f"the stroke did not land on {rid}")
     seen["region"] = rid
+    if on_step is not None:
+        on_step(f)  # the drawing on screen
     tap(f.next_button)
     step("strength")
     tap(f.face_buttons[6])
+    if on_step is not None:
+        on_step(f)
     tap(f.next_button)
     step("feel")
     tap(f.quality_buttons["dull_ache"])
+    if on_step is not None:
+        on_step(f)
     tap(f.next_button)
     while f.step.startswith("q:"):
         aid = f.step[2:]

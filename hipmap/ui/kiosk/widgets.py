@@ -359,8 +359,9 @@ class SidePills(QWidget):
                 h = fm.height() * len(lines) + 12
                 # the back view's labels a little lower: where the two views meet, its
                 # LEFT and the front view's LEFT would otherwise touch on a narrow screen
-                at = self.canvas.viewport_point(view, x, y + (0 if view == "front" else 120))
-                box = QRectF(at.x() - w / 2, at.y() - h / 2, w, h)
+                at = self.canvas.viewport_point(view, x, y)
+                box = QRectF(at.x() - w / 2, at.y() - h / 2 + (0 if view == "front" else h + 8),
+                             w, h)
                 room = QRectF(self.rect()).adjusted(2, 2, -2, -2)
                 if box.left() < room.left():
                     box.moveLeft(room.left())
@@ -408,3 +409,62 @@ class TitleCover(QWidget):
 
 def countdown_text(seconds: float) -> str:
     return str(max(0, math.ceil(seconds)))
+
+
+def patient_picture(marks, scale: float = 0.8):  # -> QImage
+    """The drawing on the front and back figures, labelled as the body map labels them for a
+    patient ("You, from the front", "Your RIGHT" beside the right leg): the check screen's
+    picture. The clinician's own labels (the atlas') are not drawn."""
+    from PySide6.QtGui import QImage
+
+    from hipmap.geometry.atlas import RENDER_GAP, load_atlas
+    from hipmap.ui.diagram import ViewPainter
+
+    atlas = load_atlas()
+    views = ("front", "back")
+    top = 80.0
+    width = RENDER_GAP + sum(atlas.view(v).width + RENDER_GAP for v in views)
+    img = QImage(round(width * scale), round((top + 1010) * scale), QImage.Format.Format_ARGB32)
+    img.fill(QColor("#ffffff"))
+    p = QPainter(img)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    p.scale(scale, scale)
+    head = QFont()
+    head.setPixelSize(40)
+    head.setBold(True)
+    pill = QFont()
+    pill.setPixelSize(34)
+    pill.setBold(True)
+    fm = QFontMetricsF(pill)
+    x = RENDER_GAP
+    for view in views:
+        va = atlas.view(view)
+        p.save()
+        p.translate(x, top)
+        ViewPainter(va).paint_body(p)
+        ViewPainter(va).paint_marks(p, marks)
+        p.restore()
+        p.setFont(head)
+        p.setPen(QColor(PALETTE["text"]))
+        p.drawText(QRectF(x, 0, va.width, top), Qt.AlignmentFlag.AlignCenter, view_heading(view))
+        on_left, on_right = side_words(view)
+        p.setFont(pill)
+        for lab in va.labels:
+            if str(lab["text"]) not in ("RIGHT", "LEFT"):
+                continue
+            text = on_left if float(lab["x"]) < va.width / 2 else on_right
+            lines = text.split("\n")
+            w = max(fm.horizontalAdvance(t) for t in lines) + 24
+            h = fm.height() * len(lines) + 14
+            cx = x + float(lab["x"])
+            lower = 0 if view == "front" else h + 10  # as on the body map: never touching
+            box = QRectF(cx - w / 2, top + float(lab["y"]) - h / 2 + lower, w, h)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(PALETTE["primary"]))
+            p.drawRoundedRect(box, 14, 14)
+            p.setPen(QColor(PALETTE["on_primary"]))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        x += va.width + RENDER_GAP
+    p.end()
+    return img
