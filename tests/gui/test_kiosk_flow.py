@@ -201,6 +201,7 @@ def test_date_of_birth_and_initials_when_the_clinic_identifies_so(qtbot, tmp_pat
 def test_an_impossible_date_of_birth_cannot_be_sent(qtbot, tmp_path):
     win, _rec = make_kiosk(qtbot, tmp_path, identify="birth")
     f = win.flow
+    f.ensure_built()
     f.path, f.pos = ["check", "birth"], 1
     f._show("birth")
     for ch in "31021950":  # 31 February

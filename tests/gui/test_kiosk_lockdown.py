@@ -149,6 +149,7 @@ def _patient_on_screen(win, code: str = "9753"):
 def _assert_fresh(win, old, code: str) -> None:
     new = win.flow
     assert new is not old
+    new.ensure_built()
     assert not new.model.marks and not new.model.answers and new.stack.count() == 0
     assert new.strength is None and new.quality is None and not new.choices
     assert new.checkin["code"] == "" and language() == "en"

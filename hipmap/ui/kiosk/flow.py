@@ -40,7 +40,6 @@ from hipmap.i18n import LANGUAGES, _, language, set_language
 from hipmap.kiosk_config import KioskConfig
 from hipmap.model.drawing import Change, ChangeKind, DrawingModel
 from hipmap.model.edits import ReplaceMarks
-from hipmap.ui.canvas import BodyCanvas
 from hipmap.ui.commands import Editor
 from hipmap.ui.kiosk import texts
 from hipmap.ui.kiosk.widgets import (
@@ -117,12 +116,14 @@ class KioskFlow(QWidget):
         self.config = config
         self.submit = submit
         self.home_language = home_language
-        self.model = DrawingModel()
-        self.model.stamp_new_drawings = True
+        # the model, the body map and the later screens are built once the welcome screen is
+        # on show (ensure_built): the welcome screen appears at once, and the numpy/shapely
+        # imports and the atlas come while nobody is touching yet
+        self.model: DrawingModel | None = None
         self.stack = QUndoStack(self)
-        self.editor = Editor(self.model, self.stack)
-        self.tools = ToolState()
-        self.tools.set(width=BRUSH_WIDTH)
+        self.editor: Editor | None = None
+        self.tools: ToolState | None = None
+        self._atlas = atlas
         self.strength: int | None = None
         self.quality: str | None = None
         self.quality_chosen = False
@@ -142,10 +143,42 @@ class KioskFlow(QWidget):
         self._bindings: list[tuple[Callable[[str], None], Callable[[], str]]] = []
         self.pages: dict[str, QWidget] = {}
         self.page_headings: dict[str, Callable[[], str]] = {}
-        self._build(atlas)
-        self.model.subscribe(self._on_model)
+        self._build()
+        if start != "language":
+            self.ensure_built()
         self.retranslate()
         self._show(self.path[0])
+
+    @property
+    def built(self) -> bool:
+        return self.model is not None
+
+    def ensure_built(self) -> None:
+        """Build the model and every screen after the welcome (idempotent)."""
+        if self.model is not None:
+            return
+        from hipmap.ui.canvas import BodyCanvas  # noqa: F401 - the heavy part, here
+
+        n = len(self._bindings)
+        self.model = DrawingModel()
+        self.model.stamp_new_drawings = True
+        self.editor = Editor(self.model, self.stack)
+        self.tools = ToolState()
+        self.tools.set(width=BRUSH_WIDTH)
+        self._page_where(self._atlas)
+        self._page_strength()
+        self._page_feel()
+        self._page_question()
+        self._page_check()
+        self._page_code()
+        self._page_birth()
+        self._page_initials()
+        self._page_thanks()
+        self.model.subscribe(self._on_model)
+        for setter, text in self._bindings[n:]:
+            setter(text())
+        self.notice.raise_()
+        self._orient()
 
     # ================================================================== building
     def _bind(self, setter: Callable[[str], None], text: Callable[[], str]) -> None:
@@ -157,7 +190,7 @@ class KioskFlow(QWidget):
             b.setAccessibleName(t)
         self._bind(set_both, text)
 
-    def _build(self, atlas: Any) -> None:
+    def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 12, 24, 16)
         outer.setSpacing(12)
@@ -201,15 +234,6 @@ class KioskFlow(QWidget):
         outer.addLayout(bottom)
 
         self._page_language()
-        self._page_where(atlas)
-        self._page_strength()
-        self._page_feel()
-        self._page_question()
-        self._page_check()
-        self._page_code()
-        self._page_birth()
-        self._page_initials()
-        self._page_thanks()
         self.notice = Notice(self, "notice")
         self.notice_text = label("", "heading")
         self.notice_text.setObjectName("notice_text")
@@ -259,6 +283,8 @@ class KioskFlow(QWidget):
         self._where_body = body
         left = QVBoxLayout()
         left.setSpacing(0)
+        from hipmap.ui.canvas import BodyCanvas
+
         self.canvas = BodyCanvas(self.editor, self.tools, atlas)
         self.canvas.setObjectName("body_map")
         self.canvas.setAccessibleName(_("Picture of your body: touch where it hurts"))
@@ -442,6 +468,7 @@ class KioskFlow(QWidget):
             self._refresh(self.path[self.pos])
 
     def choose_language(self, code: str) -> None:
+        self.ensure_built()
         set_language(code)
         self.retranslate()
         self.next()
@@ -612,7 +639,7 @@ class KioskFlow(QWidget):
         self.next()
 
     def _update_alert(self) -> None:
-        raised = self.tell_desk or (bool(self.model.answers)
+        raised = self.tell_desk or (self.model is not None and bool(self.model.answers)
                                     and bool(self.model.assessment().red_flags))
         self.alert_text.setText(self.red_flag_text())
         self.alert.setVisible(raised)
@@ -788,6 +815,11 @@ class KioskFlow(QWidget):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self.notice.resize_to_parent()
+        self._orient()
+
+    def _orient(self) -> None:
+        if not self.built:
+            return
         portrait = self.height() > self.width()
         # portrait: the tools in a row under the body map, which gets the whole width
         self._where_body.setDirection(QBoxLayout.Direction.TopToBottom if portrait

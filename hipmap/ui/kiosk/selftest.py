@@ -172,7 +172,9 @@ def run_self_test(db: str | None = None) -> int:
                     QTest.qWait(20)
                 if win.flow is old:
                     raise RuntimeError("the kiosk did not reset after being left alone")
-                if win.flow.model.marks or win.flow.step != "language" or language() != home:
+                fresh = win.flow
+                if (fresh.model is not None and fresh.model.marks) or \
+                        fresh.step != "language" or language() != home:
                     raise RuntimeError("the idle reset left the previous patient's data")
                 win.unlocked = True
                 win.close()

@@ -31,6 +31,7 @@ from hipmap.ui.kiosk.widgets import DIGITS, Keypad, Notice, button, countdown_te
 IDLE_SECONDS = 90
 COUNTDOWN_SECONDS = 15
 THANKS_SECONDS = 20
+BUILD_AFTER_MS = 150
 
 #: input that counts as "someone is there"
 _ACTIVITY = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.TouchBegin,
@@ -62,6 +63,13 @@ class _Guard(QObject):
         if t in _ACTIVITY:
             self.window.touched()
         return False
+
+
+def _build_soon(flow: KioskFlow) -> None:
+    from shiboken6 import isValid
+
+    if isValid(flow):
+        flow.ensure_built()
 
 
 class KioskWindow(QWidget):
@@ -151,6 +159,9 @@ class KioskWindow(QWidget):
         else:
             self.thanks_timer.stop()
         self.idle.start()
+        # the rest of the flow is built just after the welcome screen has been painted (a
+        # language tapped before that builds it at once)
+        QTimer.singleShot(BUILD_AFTER_MS, lambda: _build_soon(flow))
         self.new_flow.emit(flow)
         return flow
 
@@ -170,7 +181,7 @@ class KioskWindow(QWidget):
 
     def ask_still_there(self) -> None:
         flow = self.flow
-        if flow is not None and flow.step == "language" and not flow.model.marks:
+        if flow is not None and flow.step == "language":
             self.idle.start()  # nobody there and nothing entered: nothing to clear
             return
         self.countdown_left = COUNTDOWN_SECONDS
