@@ -175,6 +175,7 @@ class KioskFlow(QWidget):
         self._page_initials()
         self._page_thanks()
         self.model.subscribe(self._on_model)
+        self.model.assessment()  # loads the knowledge base now, not on the first question
         for setter, text in self._bindings[n:]:
             setter(text())
         self.notice.raise_()

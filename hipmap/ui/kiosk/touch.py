@@ -29,12 +29,14 @@ def tap(widget: QWidget, pos: QPoint | None = None) -> None:
     QApplication.processEvents()
 
 
-def _send(win: QWidget, what: str, at: QPoint) -> None:
+def _send(win: QWidget, what: str, at: QPoint, process: bool = True) -> None:
+    """One touch point event. ``process``: then let Qt handle what it caused (the repaint
+    included), as commit() does by default; False leaves that to the caller (benchmarks)."""
     # one sequence per event, kept in a name until committed (a chained temporary is
     # destroyed by the binding before it is sent)
     seq = QTest.touchEvent(win, touch_device())
     getattr(seq, what)(0, at)
-    seq.commit()
+    seq.commit(process)
 
 
 def drag(widget: QWidget, points: Sequence[QPoint]) -> None:

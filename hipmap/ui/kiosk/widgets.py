@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hipmap.i18n import _, pgettext
+from hipmap.i18n import _, language, pgettext
 from hipmap.ui.diagram import QUALITY_STYLE, intensity_color, paint_mark_path
 from hipmap.ui.kiosk.style import MIN_TARGET, PALETTE
 
@@ -335,9 +335,27 @@ class SidePills(QWidget):
         self.drawn: list[tuple[str, QRectF]] = []
         canvas.zoom_changed.connect(lambda _z: self.update())
         self._follow = _Follow(self)
+        self._cache: tuple[object, QPixmap] | None = None
 
     def paintEvent(self, ev) -> None:
+        """From a cached picture while the view is unchanged: a finger's stroke repaints the
+        canvas under the pills many times a second, and laying out their text each time
+        would cost more than the ink itself."""
+        origin = self.canvas.mapFromScene(QPointF(0, 0))
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), round(self.canvas.transform().m11(), 6),
+               origin.x(), origin.y(), language(), self.font().pointSizeF(), ratio)
+        if self._cache is None or self._cache[0] != key:
+            pix = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            pix.setDevicePixelRatio(ratio)
+            pix.fill(Qt.GlobalColor.transparent)
+            self._paint_pills(QPainter(pix))
+            self._cache = (key, pix)
         p = QPainter(self)
+        p.drawPixmap(0, 0, self._cache[1])
+        p.end()
+
+    def _paint_pills(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         font = QFont(self.font())
         font.setBold(True)
