@@ -37,3 +37,20 @@ def test_kiosk_on_the_command_line_opens_the_guided_kiosk(monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert main(["--kiosk", "--db", "sqlite:///k.db"]) == 0
     assert opened == [("kiosk", "sqlite:///k.db")]
+
+
+def test_the_kiosk_runs_on_its_own_like_every_feature(qapp, tmp_path, monkeypatch):
+    import runpy
+    import sys
+
+    import pytest
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "kiosk.png"
+    monkeypatch.setattr(sys, "argv", ["kiosk", "--grab", str(out)])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("hipmap.ui.kiosk", run_name="__main__")
+    assert done.value.code == 0 and QImage(str(out)).width() == 1280
+    for w in qapp.topLevelWidgets():
+        w.close()
+    assert not [w for w in qapp.topLevelWidgets() if w.isVisible()]
