@@ -22,7 +22,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
 from hipmap.core.document import Document
-from hipmap.i18n import _, set_language
+from hipmap.i18n import _, ngettext, set_language
 from hipmap.kiosk_config import KioskConfig, PinGuard
 from hipmap.ui.kiosk.flow import KioskFlow
 from hipmap.ui.kiosk.style import stylesheet
@@ -63,6 +63,12 @@ class _Guard(QObject):
         if t in _ACTIVITY:
             self.window.touched()
         return False
+
+
+def _locked_text(seconds: float) -> str:
+    n = max(1, round(seconds / 60))
+    return ngettext("Too many wrong tries. Try again in {n} minute.",
+                    "Too many wrong tries. Try again in {n} minutes.", n).format(n=n)
 
 
 def _build_soon(flow: KioskFlow) -> None:
@@ -198,9 +204,11 @@ class KioskWindow(QWidget):
         self._count_text()
 
     def _count_text(self) -> None:
-        self.still_text.setText(_("Are you still there? If you do not tap, everything will be "
-                                  "cleared in {n} seconds.").format(
-                                      n=countdown_text(self.countdown_left)))
+        n = int(countdown_text(self.countdown_left))
+        self.still_text.setText(ngettext(
+            "Are you still there? If you do not tap, everything will be cleared in {n} second.",
+            "Are you still there? If you do not tap, everything will be cleared in {n} seconds.",
+            n).format(n=n))
 
     def _still_here(self) -> None:
         self.tick.stop()
@@ -250,8 +258,7 @@ class KioskWindow(QWidget):
             self.pin_text.setText(_("This kiosk has no staff PIN yet. Set one with: hipmap "
                                     "kiosk set-pin"))
         elif locked > 0:
-            self.pin_text.setText(_("Too many wrong tries. Try again in {n} minutes.").format(
-                n=max(1, round(locked / 60))))
+            self.pin_text.setText(_locked_text(locked))
         else:
             self.pin_text.setText(_("Staff only: type the PIN to leave the kiosk."))
         self.pin_notice.open()
@@ -286,11 +293,11 @@ class KioskWindow(QWidget):
             self.close()
             return True
         if result.locked_for > 0:
-            self.pin_text.setText(_("Too many wrong tries. Try again in {n} minutes.").format(
-                n=max(1, round(result.locked_for / 60))))
+            self.pin_text.setText(_locked_text(result.locked_for))
         else:
-            self.pin_text.setText(_("That PIN is not right. {n} tries left.").format(
-                n=result.tries_left))
+            self.pin_text.setText(ngettext("That PIN is not right. {n} try left.",
+                                           "That PIN is not right. {n} tries left.",
+                                           result.tries_left).format(n=result.tries_left))
         return False
 
     # ================================================================== lockdown
