@@ -218,3 +218,48 @@ def test_an_impossible_date_of_birth_cannot_be_sent(qtbot, tmp_path):
     for ch in "28":
         tap(f.birth_pad.keys[ch])
     assert f.checkin_fields()["birth_date"] == "1990-02-28" and f.next_button.isEnabled()
+
+
+def _enter_where(qtbot, tmp_path):
+    win, _rec = make_kiosk(qtbot, tmp_path)
+    f = win.flow
+    tap(f.findChild(type(f.next_button), "language_en"))
+    c = f.canvas
+    pt = c.atlas.view("back").regions["right.posterior_thigh"].geom.representative_point()
+    return f, c, [c.viewport_point("back", pt.x, pt.y + d) for d in range(-30, 31, 10)]
+
+
+def test_a_mouse_paints_too(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    f, c, pts = _enter_where(qtbot, tmp_path)
+    vp = c.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pts[0])
+    for p in pts[1:]:
+        QTest.mouseMove(vp, p)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pts[-1])
+    assert len(f.model.marks) == 1 and f.next_button.isEnabled()
+
+
+def test_a_pen_paints_too(qtbot, tmp_path):
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QPointingDevice, QTabletEvent
+    from PySide6.QtWidgets import QApplication
+
+    f, c, pts = _enter_where(qtbot, tmp_path)
+    vp = c.viewport()
+    pen = QPointingDevice("pen", 7, QPointingDevice.DeviceType.Stylus,
+                          QPointingDevice.PointerType.Pen,
+                          QPointingDevice.Capability.Position
+                          | QPointingDevice.Capability.Pressure, 1, 3)
+    kinds = [QEvent.Type.TabletPress] + [QEvent.Type.TabletMove] * (len(pts) - 2) \
+        + [QEvent.Type.TabletRelease]
+    for kind, p in zip(kinds, pts, strict=True):
+        pos = QPointF(p)
+        ev = QTabletEvent(kind, pen, pos, QPointF(vp.mapToGlobal(p)), 0.6, 0.0, 0.0, 0.0, 0.0,
+                          0.0, Qt.KeyboardModifier.NoModifier, Qt.MouseButton.LeftButton,
+                          Qt.MouseButton.NoButton if kind == QEvent.Type.TabletRelease
+                          else Qt.MouseButton.LeftButton)
+        QApplication.sendEvent(vp, ev)
+    assert len(f.model.marks) == 1
