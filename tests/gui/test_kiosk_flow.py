@@ -263,3 +263,26 @@ def test_a_pen_paints_too(qtbot, tmp_path):
                           else Qt.MouseButton.LeftButton)
         QApplication.sendEvent(vp, ev)
     assert len(f.model.marks) == 1
+
+
+def test_a_red_flag_from_the_drawing_alone_shows_the_instruction_after_the_feeling(
+        qtbot, tmp_path):
+    """Shooting pain below both knees is a red flag (possible cauda equina) before any
+    question: the instruction comes as soon as the feeling is chosen."""
+    win, _rec = make_kiosk(qtbot, tmp_path)
+    f = win.flow
+    tap(f.findChild(type(f.next_button), "language_en"))
+    c = f.canvas
+    for rid in ("right.posterior_leg", "left.posterior_leg"):
+        pt = c.atlas.view("back").regions[rid].geom.representative_point()
+        drag(c.viewport(), [c.viewport_point("back", pt.x, pt.y + d) for d in (-20, 0, 20)])
+    tap(f.next_button)
+    tap(f.face_buttons[7])
+    tap(f.next_button)
+    assert not f.notice.isVisible()
+    tap(f.quality_buttons["shooting"])
+    tap(f.next_button)
+    assert f.notice.isVisible() and f.notice_text.text() == "Please tell the reception desk now."
+    assert f.step == "feel"
+    tap(f.notice.findChild(type(f.next_button), "notice_ok"))
+    assert f.step.startswith("q:") and f.alert.isVisible()

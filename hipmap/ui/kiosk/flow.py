@@ -558,6 +558,10 @@ class KioskFlow(QWidget):
             return
         if key in ("strength", "feel"):
             self._restyle()
+            # the drawing and its feeling can raise a red flag on their own (pain down both
+            # legs with a nerve-type feeling): the instruction comes now, then the next step
+            if self._announce_new_red_flags():
+                return
         if key == "check":
             nxt = "code" if self.config.identify == "code" else "birth"
         elif key == "birth":
@@ -640,7 +644,8 @@ class KioskFlow(QWidget):
         self.next()
 
     def _update_alert(self) -> None:
-        raised = self.tell_desk or (self.model is not None and bool(self.model.answers)
+        raised = self.tell_desk or (self.model is not None and bool(self.model.marks or
+                                                                    self.model.answers)
                                     and bool(self.model.assessment().red_flags))
         self.alert_text.setText(self.red_flag_text())
         self.alert.setVisible(raised)
