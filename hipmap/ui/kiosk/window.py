@@ -330,6 +330,11 @@ class KioskWindow(QWidget):
 
     def start(self) -> None:
         if self.fullscreen:
+            # the whole screen even without a window manager to honour "full screen" (a
+            # Linux kiosk session that runs hipmap alone)
+            screen = self.screen() or QApplication.primaryScreen()
+            if screen is not None:
+                self.setGeometry(screen.geometry())
             self.showFullScreen()
         else:
             self.show()
