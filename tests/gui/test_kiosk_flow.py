@@ -286,3 +286,26 @@ def test_a_red_flag_from_the_drawing_alone_shows_the_instruction_after_the_feeli
     assert f.step == "feel"
     tap(f.notice.findChild(type(f.next_button), "notice_ok"))
     assert f.step.startswith("q:") and f.alert.isVisible()
+
+
+def test_a_record_that_was_away_at_start_is_used_once_it_is_back(qtbot, tmp_path):
+    from hipmap.storage import DatabaseUnavailable, open_store
+    from hipmap.ui.kiosk import record_submitter
+
+    url = f"sqlite:///{tmp_path / 'record.db'}"
+    attempts = []
+
+    def opener():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise DatabaseUnavailable("the server is restarting")
+        return open_store(url)
+
+    win, _sub = make_kiosk(qtbot, tmp_path, submit=record_submitter(opener, "en"))
+    with pytest.raises(RuntimeError, match="server is restarting"):
+        drive_flow(win, code="31")
+    f = win.flow
+    tap(f.notice.findChild(type(f.next_button), "notice_retry"))
+    assert win.flow is not f and len(attempts) == 2
+    with open_store(url) as store:
+        assert [i.checkin.code for i in store.inbox()] == ["31"]

@@ -25,14 +25,20 @@ from hipmap.ui.kiosk.window import KioskWindow
 
 def record_submitter(store: Any, home_language: str) -> Callable[[Document, dict[str, str]], int]:
     """``submit(document, checkin_fields)``: one kiosk submission into ``store`` (source
-    ``kiosk``, with its check-in); returns the visit number. The assessment stored with it
+    ``kiosk``, with its check-in); returns the visit number. ``store`` is a Store, or a
+    function that opens one (called at each submission until it succeeds: a server that was
+    down when the kiosk started is used once it is back). The assessment stored with it
     (urgency, red flags for the inbox) is worded in the kiosk's home language — the clinic's —
     whatever language the patient chose; the document records the patient's language."""
     from hipmap.i18n import language, set_language
     from hipmap.knowledge.assessment import assess
     from hipmap.storage import CheckIn
 
+    opened: list[Any] = [] if callable(store) else [store]
+
     def submit(doc: Document, fields: dict[str, str]) -> int:
+        if not opened:
+            opened.append(store())
         checkin = CheckIn(**{k: v for k, v in fields.items() if v})
         patient_language = language()
         set_language(home_language)
@@ -40,7 +46,7 @@ def record_submitter(store: Any, home_language: str) -> Callable[[Document, dict
             assessment = assess(doc)
         finally:
             set_language(patient_language)
-        return store.submit_kiosk(doc, checkin=checkin, assessment=assessment)
+        return opened[0].submit_kiosk(doc, checkin=checkin, assessment=assessment)
 
     return submit
 
