@@ -56,11 +56,13 @@ def _check_sides(flow) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(("lang", "large"), [("en", False), ("es", False), ("es", True)],
+                         ids=["en", "es", "es-large"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_screen_at_every_size(qtbot, tmp_path, size, lang):
+def test_every_screen_at_every_size(qtbot, tmp_path, size, lang, large):
     win, _rec = make_kiosk(qtbot, tmp_path, size=size)
-    out = SHOTS / f"{size[0]}x{size[1]}_{lang}"
+    win.set_large(large)
+    out = SHOTS / f"{size[0]}x{size[1]}_{lang}{'_large' if large else ''}"
     out.mkdir(parents=True, exist_ok=True)
     taken: list[str] = []
 

@@ -59,7 +59,8 @@ def contrast(fg: str, bg: str) -> float:
 def stylesheet(large: bool = False) -> str:
     """The kiosk's Qt style sheet (sizes in points, so they follow the screen's DPI)."""
     k = LARGE_FACTOR if large else 1.0
-    body, head, big = round(BASE_PT * k), round(BASE_PT * 1.5 * k), round(BASE_PT * 2 * k)
+    # the large-text switch enlarges what is read; the screen titles are large already
+    body, head, big = round(BASE_PT * k), round(BASE_PT * 1.5 * k), round(BASE_PT * 2)
     c = PALETTE
     return f"""
 QWidget#kiosk {{ background: {c['page']}; }}

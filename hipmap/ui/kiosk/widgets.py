@@ -309,16 +309,28 @@ class SideStrip(QWidget):
     def paintEvent(self, ev) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setFont(self._font())
+        font = self._font()
+        views = [v for v in ("front", "back") if self.canvas.groups.get(v) is not None
+                 and self.canvas.groups[v].isVisible()]
+        if views:  # each heading within its own figure's width (smaller, not below 14 pt)
+            g = self.canvas.groups[views[0]]
+            room = (_view_x(self.canvas, views[0], g.view.width, self)
+                    - _view_x(self.canvas, views[0], 0, self)) - 8
+            size = font.pointSizeF() if font.pointSizeF() > 0 else 20.0
+            while size > 14 and max(QFontMetricsF(font).horizontalAdvance(view_heading(v))
+                                    for v in views) > room:
+                size -= 1
+                font.setPointSizeF(size)
+        p.setFont(font)
         p.setPen(QColor(PALETTE["text"]))
         self.drawn = []
-        for view in ("front", "back"):
-            g = self.canvas.groups.get(view)
-            if g is None or not g.isVisible():
-                continue
+        for view in views:
+            g = self.canvas.groups[view]
             cx = _view_x(self.canvas, view, g.view.width / 2, self)
+            half = (_view_x(self.canvas, view, g.view.width, self)
+                    - _view_x(self.canvas, view, 0, self)) / 2
             text = view_heading(view)
-            r = QRectF(cx - 300, 0, 600, self.height())
+            r = QRectF(cx - half, 0, 2 * half, self.height())
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
             self.drawn.append((text, r))
         p.end()
@@ -357,8 +369,7 @@ class SidePills(QWidget):
 
     def _paint_pills(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(self.font())
-        font.setBold(True)
+        font = self._fitting_font()
         p.setFont(font)
         fm = QFontMetricsF(font)
         self.drawn = []
@@ -392,6 +403,31 @@ class SidePills(QWidget):
                 p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
                 self.drawn.append((text, box))
         p.end()
+
+
+    def _fitting_font(self) -> QFont:
+        """The body text's size, bold — smaller (not below 14 pt) only when a view's two
+        labels would otherwise touch (a small screen with the large-text switch on)."""
+        font = QFont(self.font())
+        font.setBold(True)
+        g = self.canvas.groups.get("front")
+        if g is None:
+            return font
+        xs = sorted(float(lab["x"]) for lab in g.view.labels
+                    if str(lab["text"]) in ("RIGHT", "LEFT"))
+        if len(xs) < 2:
+            return font
+        room = (xs[-1] - xs[0]) * self.canvas.transform().m11() - 12
+        words = [w for pair in (side_words("front"), side_words("back")) for t in pair
+                 for w in t.split("\n")]
+        size = font.pointSizeF() if font.pointSizeF() > 0 else 20.0
+        while size > 14:
+            font.setPointSizeF(size)
+            if max(QFontMetricsF(font).horizontalAdvance(w) for w in words) + 20 <= room:
+                break
+            size -= 1
+        font.setPointSizeF(max(size, 14))
+        return font
 
 
 class TitleCover(QWidget):
