@@ -80,21 +80,22 @@ class Picture(QWidget):
 
     def set_image(self, pixmap: QPixmap) -> None:
         self.pixmap = pixmap
+        self._scaled = QPixmap()
         self.update()
 
     def clear(self) -> None:
-        self.pixmap = QPixmap()
-        self.update()
+        self.set_image(QPixmap())
 
     def paintEvent(self, ev) -> None:
         if self.pixmap.isNull():
             return
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         size = self.pixmap.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        x = (self.width() - size.width()) // 2
-        y = (self.height() - size.height()) // 2
-        p.drawPixmap(x, y, size.width(), size.height(), self.pixmap)
+        if getattr(self, "_scaled", QPixmap()).size() != size:  # scaled once per size
+            self._scaled = self.pixmap.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                              Qt.TransformationMode.SmoothTransformation)
+        p = QPainter(self)
+        p.drawPixmap((self.width() - size.width()) // 2, (self.height() - size.height()) // 2,
+                     self._scaled)
         p.end()
 
 
@@ -136,6 +137,7 @@ class KioskFlow(QWidget):
         self.flags_seen: set[str] = set()
         self.failed: str | None = None  # why the last send failed
         self.sent_with_flags = False
+        self._check_key: object = None
         #: the thank-you screen after a submission with a red flag keeps the instruction
         self.tell_desk = tell_desk
         self.large = large
@@ -694,23 +696,20 @@ class KioskFlow(QWidget):
 
     # ================================================================== check
     def _fill_check(self) -> None:
+        """The drawing and every answer; rebuilt only when they changed (coming back from
+        the check-in shows the same screen at once)."""
+        marks = list(self.model.marks.values())
+        rows = self._check_rows()
+        key = (tuple(marks), tuple(rows), language())
+        if key == self._check_key:
+            return
+        self._check_key = key
         while self.check_rows.count():
             item = self.check_rows.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self.check_picture.set_image(QPixmap.fromImage(
-            patient_picture(list(self.model.marks.values()))))
+        self.check_picture.set_image(QPixmap.fromImage(patient_picture(marks)))
         self.check_picture.setAccessibleName(_("Your picture, with where it hurts"))
-        rows: list[tuple[str, str]] = []
-        if self.strength is not None:
-            rows.append((_("How strong"), _("{n} out of 10").format(n=self.strength)))
-        rows.append((_("It feels"), _(texts.QUALITIES[self.quality]) if self.quality
-                     else _("I am not sure")))
-        for k in self.path:
-            if k.startswith("q:"):
-                aid = k[2:]
-                rows.append((texts.question(aid),
-                             texts.choice_word(self.choices.get(aid, "unsure"))))
         for question, answer in rows:
             r = QFrame()
             r.setObjectName("panel")
@@ -723,6 +722,19 @@ class KioskFlow(QWidget):
             h.addWidget(a)
             self.check_rows.addWidget(r)
         self.check_rows.addStretch(1)
+
+    def _check_rows(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        if self.strength is not None:
+            rows.append((_("How strong"), _("{n} out of 10").format(n=self.strength)))
+        rows.append((_("It feels"), _(texts.QUALITIES[self.quality]) if self.quality
+                     else _("I am not sure")))
+        for k in self.path:
+            if k.startswith("q:"):
+                aid = k[2:]
+                rows.append((texts.question(aid),
+                             texts.choice_word(self.choices.get(aid, "unsure"))))
+        return rows
 
     # ================================================================== check-in
     def _show_field(self, f: QPushButton, value: str, active: bool) -> None:
