@@ -39,8 +39,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "hipmap supports a clinician's judgement; it does not diagnose.")))
     p.add_argument("--version", action="store_true", help=_("print the version and exit"))
     p.add_argument("--kiosk", action="store_true",
-                   help=_("opens the patient kiosk (this version has no guided kiosk yet: it "
-                        "opens the clinician window full screen)"))
+                   help=_("opens the patient kiosk: the guided, locked-down patient flow, full "
+                          "screen; it submits to the clinic record (--db). Leaving it needs "
+                          "the PIN set with 'hipmap kiosk set-pin'"))
     p.add_argument("--db", metavar="URL", default=os.environ.get("HIPMAP_DB"),
                    help=_("the clinic record's database (an SQLAlchemy URL) for the record "
                         "commands (db, visits, history, inbox, export --patient); default: "
@@ -78,6 +79,21 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     e.add_argument("--fhir", action="store_true", required=True,
                    help=_("write a FHIR R4 Bundle (JSON)"))
     e.add_argument("-o", "--output", metavar="OUT.json", help=_("default: standard output"))
+    k = sub.add_parser("kiosk", help=_("set up this machine's patient kiosk (PIN, "
+                                       "identification, red-flag wording)"))
+    ksub = k.add_subparsers(dest="kiosk_command", parser_class=_Parser, required=True)
+    ksub.add_parser("set-pin", help=_("set the PIN that leaves the kiosk (4 to 12 digits; read "
+                                      "from standard input when it is not a terminal)"))
+    kc = ksub.add_parser("config", help=_("show or change the kiosk's settings"))
+    kc.add_argument("--identify", choices=("code", "birth"),
+                    help=_("how a patient is identified: a check-in code from the desk, or "
+                           "date of birth and initials"))
+    kc.add_argument("--red-flag-text", metavar="TEXT",
+                    help=_("the clinic's own instruction shown when an answer is a red flag "
+                           "(default: 'Please tell the reception desk now.'); an empty TEXT "
+                           "goes back to the default"))
+    kc.add_argument("--for-language", metavar="LANG", default="en",
+                    help=_("the language --red-flag-text is written in (default: en)"))
     cli_record.add_parsers(sub, export=e, argv=argv)  # db, visits, history, inbox
     _lang_everywhere(p)
     return p
@@ -165,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_record.run(args)
         return {"assess": cmd_assess, "regions": cmd_regions, "causes": cmd_causes,
                 "render": cmd_render, "report": cmd_report,
-                "export": cmd_export}[args.command](args)
+                "export": cmd_export, "kiosk": cmd_kiosk}[args.command](args)
     except UsageError as exc:
         _err(str(exc))
         return EXIT_BAD_INPUT
@@ -184,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAIL
 
 
-COMMANDS = ("assess", "regions", "causes", "render", "report", "export",
+COMMANDS = ("assess", "regions", "causes", "render", "report", "export", "kiosk",
             *cli_record.RECORD_COMMANDS)
 
 
@@ -369,6 +385,49 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_bytes(out, text.encode("utf-8"), verify=verify_json)
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_kiosk(args: argparse.Namespace) -> int:
+    """``hipmap kiosk set-pin`` / ``hipmap kiosk config``: this machine's kiosk settings
+    (hipmap/kiosk_config.py), in the per-user data folder of the account the kiosk runs as."""
+    from hipmap.i18n import LANGUAGES, normalize
+    from hipmap.kiosk_config import KioskConfig, check_pin_format
+
+    config = KioskConfig.load()
+    if args.kiosk_command == "set-pin":
+        if sys.stdin is not None and sys.stdin.isatty():
+            import getpass
+
+            pin = check_pin_format(getpass.getpass(_("New kiosk PIN: ")))
+            if getpass.getpass(_("The same PIN again: ")).strip() != pin:
+                raise InputError(_("the two PINs differ; nothing was changed"))
+        else:
+            pin = check_pin_format((sys.stdin.readline() if sys.stdin else "").strip())
+        config.set_pin(pin)
+        path = config.save()
+        print(_("The kiosk PIN is set (stored as a salted hash in {path}).").format(path=path))
+        return EXIT_OK
+    changed = False
+    if args.identify:
+        config.identify, changed = args.identify, True
+    if args.red_flag_text is not None:
+        lang = normalize(args.for_language)
+        if lang.split("_")[0] not in LANGUAGES:
+            raise InputError(_("--for-language {lang}: hipmap has no such language (it has: "
+                               "{have})").format(lang=args.for_language,
+                                                 have=", ".join(LANGUAGES)))
+        text = " ".join(args.red_flag_text.split())
+        if len(text) > 200:
+            raise InputError(_("--red-flag-text is at most 200 characters"))
+        if text:
+            config.red_flag_text[lang] = text
+        else:
+            config.red_flag_text.pop(lang, None)
+        changed = True
+    if changed:
+        config.save()
+    _print_json(config.public())
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@
 #   report examples/sciatica.hipmap.json -o ...            the PDF report (QPdfWriter)
 #   --self-test                                            the GUI paints, assesses, renders
 #                                                          (run when `--help` lists it)
+#   --kiosk --self-test --db URL; inbox                    the kiosk by touch, its submission
 # Environment: HIPMAP_BUILD_VENV (default: <checkout>/.venv-build), PYTHON (default python3).
 set -euo pipefail
 t0=$(date +%s)
@@ -87,6 +88,14 @@ if "$app" --help | grep -q -- "--self-test"; then
 else
   echo "ci_smoke: this hipmap has no --self-test yet: skipped"
 fi
+
+# the patient kiosk, through its real widgets by synthetic touch, submitting to a record
+rm -f build/smoke-kiosk.db*
+"$app" --kiosk --self-test --db "sqlite:///$PWD/build/smoke-kiosk.db" \
+  || fail "hipmap --kiosk --self-test exited $?"
+"$app" inbox --format json --db "sqlite:///$PWD/build/smoke-kiosk.db" | grep -q '"kiosk"' \
+  || fail "the kiosk's submission is not in the frozen app's inbox"
+echo "ci_smoke: kiosk OK (the flow by touch, one submission in the inbox)"
 
 t_end=$(date +%s)
 echo "ci_smoke: bundle $(du -sm dist/hipmap | cut -f1) MB; setup $((t_setup - t0)) s," \

@@ -211,14 +211,15 @@ def test_the_core_commands_never_import_qt():
 
 def test_the_help_says_what_db_and_kiosk_do_today(capsys):
     """--db names the commands that use the record, and each of them takes --db; --kiosk
-    says that this version opens the clinician window (the kiosk comes later)."""
+    says it opens the guided patient kiosk, which submits to the record and needs the PIN."""
     import re
 
     from hipmap.cli import build_parser
 
     text = " ".join(build_parser().format_help().split())
     kiosk = re.search(r"--kiosk (.+?) --db", text).group(1)
-    assert "opens the patient kiosk" in kiosk and "clinician window full screen" in kiosk
+    assert "opens the patient kiosk" in kiosk and "clinician window" not in kiosk
+    assert "hipmap kiosk set-pin" in kiosk and "--db" in kiosk
     db = re.search(r"--db URL (.+?) --self-test", text).group(1)
     named = re.search(r"record commands \(([^)]*)\)", db).group(1)
     commands = [c.strip().split()[0] for c in named.split(",")]

@@ -41,7 +41,7 @@ def pseudo(tmp_path_factory) -> dict[str, str]:
     import i18n as tools_i18n
 
     folder = tmp_path_factory.mktemp("locale")
-    tools_i18n.write_pseudo(tools_i18n.extract(), folder)
+    tools_i18n.write_pseudo_all(folder)
     return {**os.environ, "HIPMAP_LOCALE_DIR": str(folder), "HIPMAP_LANG": "en_XA"}
 
 

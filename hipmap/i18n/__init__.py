@@ -20,7 +20,9 @@ sentences, the PDF — never an id, a JSON key or a JSON value that is an id (co
 * Catalogs: ``hipmap/locale/<lang>/LC_MESSAGES/hipmap.po`` (sources, committed) and
   ``hipmap.mo`` (compiled by ``make mo`` and committed too, so the wheel, an editable
   install and the frozen app find them with no build step and no Babel at run time;
-  ``tests/test_i18n.py`` fails when a ``.mo`` no longer matches its ``.po``).
+  ``tests/test_i18n.py`` fails when a ``.mo`` no longer matches its ``.po``); the kiosk's
+  own ``hipmap_kiosk.po``/``.mo`` beside them, chained as the main catalog's fallback
+  (:data:`DOMAINS`).
   ``tools/i18n.py`` (``make pot``, ``make po``, ``make mo``, ``make pseudo``) extracts,
   updates and compiles them with Babel. English is the source language: it has no catalog.
 * The pseudo-locale :data:`PSEUDO` (accented, about a third longer, bracketed) is generated
@@ -37,6 +39,11 @@ from pathlib import Path
 from typing import Any
 
 DOMAIN = "hipmap"
+#: The catalogs of one language, chained: ``hipmap.mo`` (everything but the kiosk) first, then
+#: ``hipmap_kiosk.mo`` (the patient kiosk's own texts, hipmap/ui/kiosk) as its gettext
+#: fallback — one mechanism, two files, so the kiosk's catalog is kept apart from the main one.
+KIOSK_DOMAIN = "hipmap_kiosk"
+DOMAINS: tuple[str, ...] = (DOMAIN, KIOSK_DOMAIN)
 #: The source language: the texts in the code are English, so English needs no catalog.
 DEFAULT = "en"
 #: Languages hipmap ships (contract §10), with their own names (for a language chooser).
@@ -243,22 +250,27 @@ def set_language(code: str | None, *, folder: Path | None = None) -> str:
     code = normalize(code) if code else DEFAULT
     if code == normalize(PSEUDO):
         code = PSEUDO
-    if code == DEFAULT:
-        _translation = gettext.NullTranslations()
-    else:
-        _translation = gettext.NullTranslations()
-        for top in localedirs(folder):
-            found = gettext.find(DOMAIN, str(top), languages=[code])
-            if found:
-                with open(found, "rb") as fh:
-                    _translation = gettext.GNUTranslations(fh)
-                break
+    _translation = gettext.NullTranslations()
+    if code != DEFAULT:
+        chain: list[gettext.NullTranslations] = []
+        for domain in DOMAINS:  # the main catalog first, then the kiosk's as its fallback
+            for top in localedirs(folder):
+                found = gettext.find(domain, str(top), languages=[code])
+                if found:
+                    with open(found, "rb") as fh:
+                        chain.append(gettext.GNUTranslations(fh))
+                    break
+        if chain:
+            _translation = chain[0]
+            for more in chain[1:]:
+                _translation.add_fallback(more)
     _language = code
     return code
 
 
 __all__ = [
-    "DEFAULT", "DOMAIN", "LANGUAGES", "N_", "PSEUDO", "LanguageError", "LazyString", "_",
+    "DEFAULT", "DOMAIN", "DOMAINS", "KIOSK_DOMAIN", "LANGUAGES", "N_", "PSEUDO", "LanguageError",
+    "LazyString", "_",
     "available_languages", "choose_language", "gettext_", "language", "lazy_gettext",
     "lazy_pgettext", "localedir", "localedirs", "ngettext", "normalize", "npgettext",
     "pgettext", "set_language", "system_languages",

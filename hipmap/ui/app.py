@@ -1,4 +1,5 @@
-"""Application start-up: ``hipmap`` (clinician window), ``--kiosk`` and ``--self-test``."""
+"""Application start-up: ``hipmap`` (clinician window), ``--kiosk`` (hipmap/ui/kiosk) and
+``--self-test``."""
 
 from __future__ import annotations
 
@@ -242,6 +243,18 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
         from hipmap.i18n import choose_language, set_language
 
         set_language(choose_language(None, system=QLocale.system().uiLanguages()))
+    if kiosk:  # the guided patient kiosk (hipmap/ui/kiosk), never the clinician window
+        from hipmap.ui.kiosk import run as run_kiosk
+        from hipmap.ui.kiosk import self_test as kiosk_self_test
+
+        if self_test:
+            return kiosk_self_test(db)
+        missing, reason = missing_display_library(), no_display()
+        if missing or reason:
+            print(_("hipmap --kiosk: no display to open the kiosk on: {reason}").format(
+                reason=reason or missing), file=sys.stderr)
+            return 1
+        return run_kiosk(db)
     if self_test:
         return run_self_test()
     missing = missing_display_library()
@@ -267,19 +280,13 @@ def run(kiosk: bool = False, db: str | None = None, self_test: bool = False,
 
     def when_ready() -> None:
         finish_app(app)
-        if kiosk:
-            win.statusBar().showMessage(_("The guided patient kiosk is not in this version: "
-                                          "this is the clinician window, full screen."))
         win.files.start_session(open_path)  # crashed drawings are offered before the file
         if win.record is not None:  # then visits with unsaved edits in the database journal
             win.record.session.offer_recovery()
         file_opens._open_pending()  # then files the system asked to open (macOS)
 
     win.ready.connect(when_ready)
-    if kiosk:
-        win.showFullScreen()
-    else:
-        win.show()
+    win.show()
     return app.exec()
 
 

@@ -38,7 +38,7 @@ def pseudo_folder(tmp_path_factory):
     sys.modules[spec.name] = tools
     spec.loader.exec_module(tools)
     folder = tmp_path_factory.mktemp("locale")
-    tools.write_pseudo(tools.extract(), folder)
+    tools.write_pseudo_all(folder)
     return folder
 
 
