@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from hipmap.i18n import _
 from hipmap.paths import data_dir
+from hipmap.ui.layout import DEFAULT_SIZE, fit_window, is_compact
 
 if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow._finish)
     from hipmap.geometry.atlas import Atlas
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow.
     from hipmap.model.drawing import Change
     from hipmap.ui.files import dialogs
 
-DEFAULT_SIZE = (1440, 900)
+__all__ = ["DEFAULT_SIZE", "MainWindow", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -80,9 +80,7 @@ class MainWindow(QMainWindow):
                 self.menuBar().addMenu(title).setEnabled(False)
             self.setCentralWidget(loading_layout())
             self._preview = self.centralWidget().findChild(DiagramPreview)
-            geom = self.settings.value("window/geometry")
-            if geom is None or not self.restoreGeometry(geom):
-                self.resize(*DEFAULT_SIZE)
+            self._first_geometry()
             self.statusBar().showMessage(_("Loading…"))
             self._pending = (atlas, kb, lazy_chart)
             self._preview.installEventFilter(self)
@@ -127,6 +125,8 @@ class MainWindow(QMainWindow):
         self.model.subscribe(self._on_change)
         self.refresh_assessment()
         self._restore_settings()
+        # a small window starts on the assessment: urgency and the questions to ask first
+        self.column.set_compact(is_compact(self.size()), page=self.assessment_panel)
         self._update_title()
         self.canvas.setFocus()
         if not lazy_chart:
@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         from hipmap.ui.assessment import AssessmentPanel, EvidenceView
         from hipmap.ui.banner import RedFlagBanner
         from hipmap.ui.canvas import BodyCanvas, ViewBar
+        from hipmap.ui.layout import AssessmentColumn
         from hipmap.ui.patient import PatientHeader
         from hipmap.ui.questions import QuestionsPanel
         from hipmap.ui.regions import RegionList
@@ -202,22 +203,14 @@ class MainWindow(QMainWindow):
         self.canvas.setMinimumWidth(360)
         self.splitter.addWidget(self.canvas)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.setChildrenCollapsible(False)
+        # the right-hand column folds into tabs on a small window (hipmap.ui.layout)
         self.assessment_panel = AssessmentPanel(self.kb)
-        right.addWidget(self.assessment_panel)
-        self.tabs = QTabWidget()
         self.evidence = EvidenceView()
         self.questions = QuestionsPanel(self.editor)
-        self.tabs.addTab(self.questions, _("All questions"))
-        self.tabs.addTab(self.evidence, _("Evidence && sources"))
-        right.addWidget(self.tabs)
-        right.setStretchFactor(0, 0)
-        right.setStretchFactor(1, 1)
-        right.setSizes([480, 400])
-        right.setMinimumWidth(380)
-        self.right_splitter = right
-        self.splitter.addWidget(right)
+        self.column = AssessmentColumn(self.assessment_panel, self.questions, self.evidence)
+        self.tabs = self.column.tabs
+        self.right_splitter = self.column.splitter
+        self.splitter.addWidget(self.column)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
@@ -239,6 +232,7 @@ class MainWindow(QMainWindow):
         canvas.mode_changed.connect(self._mode_changed)
         panel.territory_changed.connect(canvas.set_territory)
         panel.evidence_changed.connect(self.evidence.show_html)
+        panel.evidence_refreshed.connect(lambda h: self.evidence.show_html(h, keep_place=True))
         panel.cause_selected.connect(self._cause_selected)
         panel.answer_clicked.connect(self.editor.set_answer)
         self._mode_changed(canvas.mode)
@@ -284,6 +278,10 @@ class MainWindow(QMainWindow):
 
     # ================================================================== model -> UI
     def _on_change(self, change: Change) -> None:
+        from hipmap.model.drawing import ChangeKind
+
+        if change.kind is ChangeKind.RESET:  # another drawing: new means new
+            self.tools.reset()
         self.refresh_assessment()
 
     def refresh_assessment(self) -> Assessment:
@@ -294,8 +292,9 @@ class MainWindow(QMainWindow):
         return a
 
     def _cause_selected(self, cause: str | None) -> None:
-        if cause and self.tabs.currentWidget() is not self.evidence:
-            self.tabs.setCurrentWidget(self.evidence)
+        """The user chose a cause: show why (an answer that re-ranks never comes here)."""
+        if cause:
+            self.column.show_page(self.evidence)
 
     def _update_title(self) -> None:
         self.setWindowTitle(_("{name}[*] — hipmap").format(name=self.files.display_name()))
@@ -365,21 +364,33 @@ class MainWindow(QMainWindow):
         from hipmap.ui.canvas import VIEW_MODES
 
         s = self.settings
-        geom = s.value("window/geometry")
-        if geom is not None:
-            self.restoreGeometry(geom)
-        else:
-            self.resize(*DEFAULT_SIZE)
+        if not self.isVisible():  # (progressive: placed once already, and maybe moved since)
+            self._first_geometry()
         state = s.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
         state = s.value("window/right_splitter")
-        if state is not None:
-            self.right_splitter.restoreState(state)
+        if state is not None and self.right_splitter.restoreState(state):
+            self.column.user_sizes = True
         mode = s.value("view/mode")
         if isinstance(mode, str) and mode in VIEW_MODES:
             self.canvas.set_mode(mode)
         self.view_bar.set_dermatomes(str(s.value("view/dermatomes", "false")) == "true")
+
+    def _first_geometry(self) -> None:
+        """Where the user left the window, else the default size — never larger than the
+        screen's free area (minus the task bar), so nothing opens cut off."""
+        geom = self.settings.value("window/geometry")
+        restored = geom is not None and self.restoreGeometry(geom)
+        if self.isMaximized() or self.isFullScreen():
+            return
+        fit_window(self, wanted=self.size() if restored else None,
+                   at=self.geometry() if restored else None)
+
+    def resizeEvent(self, ev: QResizeEvent) -> None:
+        super().resizeEvent(ev)
+        if hasattr(self, "column"):
+            self.column.set_compact(is_compact(ev.size()))
 
     def save_settings(self) -> None:
         s = self.settings

@@ -192,11 +192,6 @@ def test_every_screen_is_translated_and_nothing_is_cut_off(pseudo, make_window, 
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the window does not fit a 1366x768 screen "
-                   "(780 px tall in English too) and the assessment column cannot scroll or "
-                   "fold away: a longer language, or the red-flag banner at 1920x1080, "
-                   "squeezes its labels. The responsive layout of issue 12 fixes it; then "
-                   "this test passes and strict xfail fails until the marker is removed")
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)], ids=["1366x768", "1920x1080"])
 def test_a_longer_language_is_never_squeezed(pseudo, make_window, tmp_path, size):
     win = make_window(size=size)

@@ -67,6 +67,8 @@ class AssessmentPanel(QWidget):
     territory_changed = Signal(dict)
     #: the selected cause's evidence as HTML ("" when none is selected)
     evidence_changed = Signal(str)
+    #: the same cause's evidence after an answer or a stroke changed it (keep the place)
+    evidence_refreshed = Signal(str)
 
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,8 +212,8 @@ class AssessmentPanel(QWidget):
         if texts != self._texts:  # what wraps changed: the height it needs may have
             self._texts = texts
             self.updateGeometry()
-        if self.selected:
-            self.selected_changed_evidence()
+        if self.selected:  # the same cause, its evidence re-worded: no new selection
+            self.evidence_refreshed.emit(evidence_html(self.kb, a, self.selected))
 
     def _fill_ask_next(self, a: Assessment) -> None:
         """The first questions of ``next_questions`` (unscreened red-flag questions first),
@@ -304,9 +306,6 @@ class AssessmentPanel(QWidget):
 
     def _combo_changed(self, _i: int) -> None:
         self.select(self.cause_combo.currentData())
-
-    def selected_changed_evidence(self) -> None:
-        self._announce()
 
     def _announce(self) -> None:
         """Tell the window what the selection shows: the territory on the diagram and the
