@@ -37,7 +37,7 @@ from hipmap.i18n import _, lazy_gettext
 from hipmap.knowledge.texts import region_name
 from hipmap.model.builders import erase_along, tap_region
 from hipmap.model.drawing import Change, ChangeKind
-from hipmap.model.edits import AddMarks
+from hipmap.model.edits import AddStroke
 from hipmap.ui.canvas.items import ViewGroup
 from hipmap.ui.canvas.labels import draw_region_names, draw_side_pins
 from hipmap.ui.commands import Editor
@@ -290,7 +290,7 @@ class BodyCanvas(QGraphicsView):
         if tool == "brush":
             stroke = Stroke(view=view, points=pts, width=float(self.tools.width),
                             intensity=float(self.tools.intensity), quality=self.tools.quality)
-            self.editor.push(AddMarks(_("Stroke"), [stroke]))
+            self.editor.push(AddStroke(_("Stroke"), [stroke]))  # named once painted
         elif tool == "eraser":
             self.erase(view, pts, float(self.tools.width))
         elif tool == "tap":
