@@ -125,8 +125,8 @@ class MainWindow(QMainWindow):
         self.model.subscribe(self._on_change)
         self.refresh_assessment()
         self._restore_settings()
-        # a small window starts on the assessment: urgency and the questions to ask first
-        self.column.set_compact(is_compact(self.size()), page=self.assessment_panel)
+        self.column.set_compact(  # a small window starts on the assessment (red flags first)
+            is_compact(self.size()), page=self.assessment_panel)
         self._update_title()
         self.canvas.setFocus()
         if not lazy_chart:
@@ -203,7 +203,6 @@ class MainWindow(QMainWindow):
         self.canvas.setMinimumWidth(360)
         self.splitter.addWidget(self.canvas)
 
-        # the right-hand column folds into tabs on a small window (hipmap.ui.layout)
         self.assessment_panel = AssessmentPanel(self.kb)
         self.evidence = EvidenceView()
         self.questions = QuestionsPanel(self.editor)
@@ -269,6 +268,8 @@ class MainWindow(QMainWindow):
         act.zoom_out.triggered.connect(lambda: canvas.zoom_by(0.8))
         act.fit.triggered.connect(canvas.fit)
         act.about.triggered.connect(self.show_about)
+        act.guide.triggered.connect(lambda: self.show_guide().show_guide())
+        act.shortcuts.triggered.connect(lambda: self.show_guide().show_shortcuts())
         self._mode_changed(canvas.mode)
 
     def _mode_changed(self, mode: str) -> None:
@@ -278,9 +279,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== model -> UI
     def _on_change(self, change: Change) -> None:
-        from hipmap.model.drawing import ChangeKind
-
-        if change.kind is ChangeKind.RESET:  # another drawing: new means new
+        if change.kind.value == "reset":  # another drawing: new means new
             self.tools.reset()
         self.refresh_assessment()
 
@@ -359,6 +358,15 @@ class MainWindow(QMainWindow):
 
         show_about(self, self.kb, storage=self.db, journals=self.files.journals.folder)
 
+    def show_guide(self) -> Any:
+        """Help → Guide (one window, kept beside this one)."""
+        from hipmap.ui.help.guide import GuideWindow
+
+        self.guide = getattr(self, "guide", None) or GuideWindow(
+            self, self.menu_actions.all(), len(self.kb.causes))
+        self.guide.show()
+        return self.guide
+
     # ================================================================== settings
     def _restore_settings(self) -> None:
         from hipmap.ui.canvas import VIEW_MODES
@@ -378,14 +386,12 @@ class MainWindow(QMainWindow):
         self.view_bar.set_dermatomes(str(s.value("view/dermatomes", "false")) == "true")
 
     def _first_geometry(self) -> None:
-        """Where the user left the window, else the default size — never larger than the
-        screen's free area (minus the task bar), so nothing opens cut off."""
+        """Where the user left it, else the default size; never larger than the screen."""
         geom = self.settings.value("window/geometry")
         restored = geom is not None and self.restoreGeometry(geom)
-        if self.isMaximized() or self.isFullScreen():
-            return
-        fit_window(self, wanted=self.size() if restored else None,
-                   at=self.geometry() if restored else None)
+        if not (self.isMaximized() or self.isFullScreen()):
+            fit_window(self, wanted=self.size() if restored else None,
+                       at=self.geometry() if restored else None)
 
     def resizeEvent(self, ev: QResizeEvent) -> None:
         super().resizeEvent(ev)

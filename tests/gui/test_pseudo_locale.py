@@ -160,9 +160,13 @@ def _every_screen(win, tmp_path, size, squeezed, *, squeeze_after: str | None = 
     from hipmap.model.journal import FileJournalStore
     from hipmap.ui.files.dialogs import recover_box, save_box
     from hipmap.ui.help.about import about_box
+    from hipmap.ui.help.guide import shortcut_rows
 
     boxes = {"unsaved": save_box(win),
-             "about": about_box(win, win.kb, storage=None, journals=tmp_path / "recovery")}
+             "about": about_box(win, win.kb, storage=None, journals=tmp_path / "recovery"),
+             "guide": win.show_guide()}
+    keys = [k for k, _w in shortcut_rows(win.menu_actions.all())]  # Qt's names of keys
+    allowed = allowed + [k for ks in keys for k in ks.split(" / ")]
     win.editor.set_answer("worse_sitting", True)  # unsaved work, then a crash
     win.files.recorder.writer.close(discard=False)
     win.files.recorder.writer = None
@@ -173,6 +177,11 @@ def _every_screen(win, tmp_path, size, squeezed, *, squeeze_after: str | None = 
         QApplication.processEvents()
         save_screenshot(box, f"pseudo_dialog_{name}")
         _check(box, f"dialog {name}", allowed, problems)
+        if name == "guide":  # and its second tab
+            box.show_shortcuts()
+            QApplication.processEvents()
+            save_screenshot(box, "pseudo_dialog_shortcuts")
+            _check(box, "dialog shortcuts", allowed, problems)
         box.hide()
     win.stack.setClean()
     return problems
