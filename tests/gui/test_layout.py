@@ -193,3 +193,37 @@ def test_the_column_folds_into_tabs_and_back_keeping_the_page_shown(make_window)
     # the assessment is above the tabs again, and both are seen
     assert win.assessment_panel.isVisibleTo(win) and win.questions.isVisibleTo(win)
     assert win.tabs.count() == 2
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)], ids=["1280x720", "1366x768"])
+def test_view_headings_stay_readable_in_all_four(make_window, size):
+    """Finding 1: in All four the view headings were about 6 px high. Every heading and
+    side word drawn smaller than 11 px is drawn again, readable, at its place."""
+    from hipmap.ui.canvas.headings import LABEL_PX, MIN_LABEL_PX
+
+    win = make_window(size=size)
+    win.canvas.set_mode("all")
+    _settle()
+    win.canvas.viewport().repaint()
+    k = win.canvas.transform().m11()
+    assert 20 * k < MIN_LABEL_PX  # the atlas' headings alone would be too small here
+    texts = [t for t, _box in win.canvas.small_labels]
+    for word in ("FRONT", "BACK", "RIGHT SIDE", "LEFT SIDE"):
+        assert word in texts, texts
+    assert texts.count("RIGHT") == texts.count("LEFT") == 2  # front and back views
+    img = win.canvas.viewport().grab().toImage()
+    vp = win.canvas.viewport().rect()
+    for text, box in win.canvas.small_labels:
+        assert vp.contains(box.toAlignedRect()), text
+        assert box.height() >= LABEL_PX + 6
+        dark = sum(1 for x in range(int(box.left()), int(box.right()))
+                   for y in range(int(box.top()), int(box.bottom()))
+                   if img.pixelColor(x, y).lightness() < 90)
+        assert dark > 4 * len(text), (text, dark)  # the words are really painted there
+    save_screenshot(win, f"layout_all_four_{size[0]}x{size[1]}")
+    # large enough views draw their own headings: nothing drawn twice
+    win.resize(1920, 1080)
+    win.canvas.set_mode("front_back")
+    _settle()
+    win.canvas.viewport().repaint()
+    assert win.canvas.small_labels == []
