@@ -86,8 +86,8 @@ class Editor:
 
 
 def answer_step(answer: str, value: Any) -> str:
-    """The undo step of an answer, in words: 'Answer: Worse when you cough or sneeze? —
-    yes' (never the answer's id)."""
+    """The undo step of an answer, in words: 'Answer: Does coughing, sneezing or straining
+    make the leg pain worse? — yes' (never the answer's id)."""
     from hipmap.ui.words import question_text
 
     if value is True:
