@@ -17,7 +17,7 @@ selected tab's page, the selected cause or a scroll position.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -116,6 +116,7 @@ class AssessmentColumn(QWidget):
         self.user_sizes = False
         self.splitter.splitterMoved.connect(lambda *_a: setattr(self, "user_sizes", True))
         self.compact = False
+        self._state = self.splitter.saveState()
         self._fit_tabs()
 
     def minimumSizeHint(self) -> QSize:  # the tabs may be short: everything in them scrolls
@@ -131,6 +132,7 @@ class AssessmentColumn(QWidget):
             current = self.assessment_scroll if page is self.assessment else page
         self.tabs.blockSignals(True)
         if compact:
+            self._state = self.splitter.saveState()  # the split, for when it unfolds
             self.tabs.insertTab(0, self.assessment_scroll, _("Assessment"))
             self.splitter.hide()
             self.layout().addWidget(self.tabs)
@@ -138,6 +140,7 @@ class AssessmentColumn(QWidget):
             self.tabs.removeTab(self.tabs.indexOf(self.assessment_scroll))
             self.splitter.insertWidget(0, self.assessment_scroll)
             self.splitter.addWidget(self.tabs)
+            self.splitter.restoreState(self._state)  # the split as it was
             self.splitter.show()
             self.assessment_scroll.show()  # a tab page that was not the current one is hidden
             if current is self.assessment_scroll:
@@ -183,6 +186,11 @@ class AssessmentColumn(QWidget):
         super().changeEvent(ev)
         if ev.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._fit_tabs()
+
+    def splitter_state(self) -> QByteArray:
+        """The split between the assessment and the tabs, to remember (folded: as it was
+        before folding)."""
+        return self._state if self.compact else self.splitter.saveState()
 
     def show_page(self, page: QWidget) -> None:
         """Bring ``page`` (the assessment, the questions or the evidence) into view."""

@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("window/right_splitter", self.right_splitter.saveState())
+        s.setValue("window/right_splitter", self.column.splitter_state())
         s.setValue("view/mode", self.canvas.mode)
         s.setValue("view/dermatomes", "true" if self.canvas.dermatomes else "false")
         s.sync()

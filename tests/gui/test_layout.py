@@ -227,3 +227,21 @@ def test_view_headings_stay_readable_in_all_four(make_window, size):
     _settle()
     win.canvas.viewport().repaint()
     assert win.canvas.small_labels == []
+
+
+def test_the_split_is_remembered_even_when_closed_folded(make_window, tmp_path):
+    ini = tmp_path / "split.ini"
+    win = make_window(size=(1920, 1080), settings_file=ini)
+    win.right_splitter.setSizes([200, 700])
+    _settle()
+    win.right_splitter.splitterMoved.emit(200, 1)  # as a user's drag does
+    sizes = win.right_splitter.sizes()
+    win.resize(1366, 768)  # folded when closed
+    _settle()
+    assert win.column.compact
+    win.close()
+    again = make_window(size=(1920, 1080), settings_file=ini)
+    _settle()
+    assert not again.column.compact and again.column.user_sizes
+    assert again.right_splitter.count() == 2
+    assert abs(again.right_splitter.sizes()[0] - sizes[0]) <= 10
