@@ -142,6 +142,8 @@ def _every_screen(win, tmp_path, size, squeezed, *, squeeze_after: str | None = 
     screen("questions")
     win.editor.set_answer("saddle_numbness", True)
     screen("red_flag")
+    win.column.show_page(win.assessment_panel)  # (a tab of its own on a small window)
+    screen("red_flag_assessment")
     win.canvas.set_mode("sides")
     screen("sides")
     win.canvas.set_mode("all")

@@ -87,6 +87,9 @@ class AssessmentPanel(QWidget):
         self.urgency.setAccessibleName(_("Urgency"))
         self.urgency.setTextFormat(Qt.TextFormat.RichText)
         self.urgency.setMargin(8)
+        # it wraps to the column's width; a word longer than the column (none in a real
+        # language) must not make the whole column wider than the window gives it
+        self.urgency.setMinimumWidth(200)
         lay.addWidget(self.urgency)
 
         self.ask_box = QFrame()
