@@ -17,7 +17,7 @@ selected tab's page, the selected cause or a scroll position.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QMargins, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -73,6 +73,15 @@ def fit_window(win: QWidget, available: QRect | None = None, *, wanted: QSize | 
     rect = fitted_geometry(available, wanted, frame, at=at)
     win.setGeometry(rect)
     return rect
+
+
+def place_window(win: QWidget, saved: object = None) -> None:
+    """The window's first place: where the user left it (``saved``: a ``saveGeometry()``),
+    else the default size — never larger than the screen's free area."""
+    restored = isinstance(saved, QByteArray | bytes) and win.restoreGeometry(saved)
+    if not (win.isMaximized() or win.isFullScreen()):
+        fit_window(win, wanted=win.size() if restored else None,
+                   at=win.geometry() if restored else None)
 
 
 def is_compact(size: QSize) -> bool:
@@ -151,6 +160,18 @@ class AssessmentColumn(QWidget):
         self.tabs.blockSignals(False)
         self.compact = compact
         self.compact_changed.emit(compact)
+
+    def follow(self, window: QWidget) -> None:
+        """Fold and unfold with ``window``'s size from now on (a small window starts on the
+        assessment: the urgency and the red-flag questions first)."""
+        self.set_compact(is_compact(window.size()), page=self.assessment)
+        window.installEventFilter(self)
+        self._window = window
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.Resize and obj is getattr(self, "_window", None):
+            self.set_compact(is_compact(obj.size()))
+        return super().eventFilter(obj, ev)
 
     def balance(self) -> None:
         """Give the assessment the height it needs, leaving the tabs at least

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from hipmap.i18n import _
 from hipmap.paths import data_dir
-from hipmap.ui.layout import DEFAULT_SIZE, fit_window, is_compact
+from hipmap.ui.layout import DEFAULT_SIZE, place_window
 
 if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow._finish)
     from hipmap.geometry.atlas import Atlas
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
                 self.menuBar().addMenu(title).setEnabled(False)
             self.setCentralWidget(loading_layout())
             self._preview = self.centralWidget().findChild(DiagramPreview)
-            self._first_geometry()
+            place_window(self, self.settings.value("window/geometry"))
             self.statusBar().showMessage(_("Loading…"))
             self._pending = (atlas, kb, lazy_chart)
             self._preview.installEventFilter(self)
@@ -125,8 +125,7 @@ class MainWindow(QMainWindow):
         self.model.subscribe(self._on_change)
         self.refresh_assessment()
         self._restore_settings()
-        self.column.set_compact(  # a small window starts on the assessment (red flags first)
-            is_compact(self.size()), page=self.assessment_panel)
+        self.column.follow(self)  # folds into tabs on a small window, assessment first
         self._update_title()
         self.canvas.setFocus()
         if not lazy_chart:
@@ -373,7 +372,7 @@ class MainWindow(QMainWindow):
 
         s = self.settings
         if not self.isVisible():  # (progressive: placed once already, and maybe moved since)
-            self._first_geometry()
+            place_window(self, s.value("window/geometry"))
         state = s.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
@@ -384,19 +383,6 @@ class MainWindow(QMainWindow):
         if isinstance(mode, str) and mode in VIEW_MODES:
             self.canvas.set_mode(mode)
         self.view_bar.set_dermatomes(str(s.value("view/dermatomes", "false")) == "true")
-
-    def _first_geometry(self) -> None:
-        """Where the user left it, else the default size; never larger than the screen."""
-        geom = self.settings.value("window/geometry")
-        restored = geom is not None and self.restoreGeometry(geom)
-        if not (self.isMaximized() or self.isFullScreen()):
-            fit_window(self, wanted=self.size() if restored else None,
-                       at=self.geometry() if restored else None)
-
-    def resizeEvent(self, ev: QResizeEvent) -> None:
-        super().resizeEvent(ev)
-        if hasattr(self, "column"):
-            self.column.set_compact(is_compact(ev.size()))
 
     def save_settings(self) -> None:
         s = self.settings
