@@ -17,7 +17,7 @@ selected tab's page, the selected cause or a scroll position.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QMargins, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -37,7 +37,7 @@ COMPACT_WIDTH, COMPACT_HEIGHT = 1600, 940
 #: the smallest screen the window is laid out for (smaller screens get scroll bars)
 MIN_SCREEN = (1280, 720)
 #: the least height the questions and evidence get below the assessment (wide layout)
-MIN_TABS_HEIGHT = 420
+MIN_TABS_HEIGHT = 380
 
 
 def fitted_geometry(available: QRect, wanted: QSize | None = None,
@@ -124,6 +124,9 @@ class AssessmentColumn(QWidget):
         #: the user moved the splitter (or a remembered layout was restored): keep it
         self.user_sizes = False
         self.splitter.splitterMoved.connect(lambda *_a: setattr(self, "user_sizes", True))
+        built = getattr(assessment, "chart_built", None)
+        if built is not None:  # the chart is taller than its placeholder: split again
+            built.connect(lambda: QTimer.singleShot(0, self.balance))
         self.compact = False
         self._state = self.splitter.saveState()
         self._fit_tabs()

@@ -69,6 +69,8 @@ class AssessmentPanel(QWidget):
     evidence_changed = Signal(str)
     #: the same cause's evidence after an answer or a stroke changed it (keep the place)
     evidence_refreshed = Signal(str)
+    #: the ranking chart replaced its text placeholder (the panel's height changed)
+    chart_built = Signal()
 
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -175,6 +177,7 @@ class AssessmentPanel(QWidget):
         self.chart_placeholder.deleteLater()
         if self.assessment is not None:
             self.chart.set_ranking(self.assessment.ranking, self.selected)
+        self.chart_built.emit()
 
     # ------------------------------------------------------------------ updates
     def set_assessment(self, a: Assessment) -> None:
