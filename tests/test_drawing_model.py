@@ -140,11 +140,11 @@ def test_erase_elsewhere_or_in_another_view_changes_nothing(model):
 
 def test_tap_fills_then_empties_a_region(model):
     fill = tap_region(model, "right.groin", 6, "sharp")
-    assert isinstance(fill, AddMarks) and fill.name == "Fill groin and front of the hip"
+    assert isinstance(fill, AddMarks) and fill.name == "Fill RIGHT groin and front of the hip"
     fill.do(model)
     assert list(model.marks.values()) == [RegionMark("right.groin", 6, "sharp")]
     empty = tap_region(model, "right.groin", 6, "sharp")
-    assert isinstance(empty, RemoveMarks) and empty.name.startswith("Empty groin")
+    assert isinstance(empty, RemoveMarks) and empty.name.startswith("Empty RIGHT groin")
     empty.do(model)
     assert model.marks == {}
 
@@ -153,7 +153,7 @@ def test_untick_drops_the_region_mark_and_rubs_out_strokes_inside_it(model):
     model.add_marks([BUTTOCK_TO_THIGH, RegionMark("right.buttock", 3)])
     assert tick_region(model, "right.buttock", True, 5, None) is None  # already ticked
     edit = tick_region(model, "right.buttock", False, 5, None)
-    assert edit is not None and edit.name == "Clear buttock"
+    assert edit is not None and edit.name == "Clear RIGHT buttock"
     edit.do(model)
     left = model.coverage.area("right.buttock")
     assert left is None or left.coverage < 1e-4  # at most a rounding graze at the edge

@@ -152,18 +152,18 @@ def test_answer_age_and_patient_edits_undo_to_what_was_there():
 def test_builders_name_each_step_and_make_the_marks_asked_for():
     model = DrawingModel()
     tick = tick_region(model, "left.lateral_hip", True, 7, "burning")
-    assert isinstance(tick, AddMarks) and tick.name == "Tick outer hip"
+    assert isinstance(tick, AddMarks) and tick.name == "Tick LEFT outer hip"
     assert tick.marks == [RegionMark("left.lateral_hip", 7, "burning")]
     tick.do(model)
     rate = rate_region(model, "left.lateral_hip", 3, None)
-    assert rate.name == "Set outer hip" and rate.add == [RegionMark("left.lateral_hip", 3)]
+    assert rate.name == "Set LEFT outer hip" and rate.add == [RegionMark("left.lateral_hip", 3)]
     fresh = rate_region(model, "right.ischial", 2, "dull_ache")
-    assert fresh.name == "Tick sitting bone"
+    assert fresh.name == "Tick RIGHT sitting bone"
     assert fresh.marks == [RegionMark("right.ischial", 2, "dull_ache")]
     fill = tap_region(model, "right.anterior_knee", 9, None)
-    assert fill.name == "Fill front of the knee" and fill.marks[0].intensity == 9
+    assert fill.name == "Fill RIGHT front of the knee" and fill.marks[0].intensity == 9
     empty = tap_region(model, "left.lateral_hip", 1, None)
-    assert empty.name == "Empty outer hip" and empty.ids == [1]
+    assert empty.name == "Empty LEFT outer hip" and empty.ids == [1]
 
 
 def test_rubbing_out_looks_past_region_marks_to_every_stroke():
@@ -173,7 +173,7 @@ def test_rubbing_out_looks_past_region_marks_to_every_stroke():
                    __import__("shapely").geometry.box(0, 0, 1000, 1000))
     assert edit.remove == [3, 4] and edit.add == []
     clear = tick_region(model, "right.posterior_thigh", False, 5, None)
-    assert clear.name == "Clear back of the thigh" and clear.remove == [3, 4]
+    assert clear.name == "Clear RIGHT back of the thigh" and clear.remove == [3, 4]
     assert all(isinstance(m, Stroke) for m in clear.add)
 
 

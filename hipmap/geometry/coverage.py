@@ -254,6 +254,17 @@ class Coverage:
     def dermatomes(self) -> dict[str, AreaCoverage]:
         return self.all("dermatome")
 
+    def painted_by(self, key: Hashable) -> list[str]:
+        """The regions one mark paints, the most painted first (a region mark: its region);
+        what names a stroke in words ("Stroke on RIGHT back of the thigh")."""
+        mark = self._marks.get(key)
+        if isinstance(mark, RegionMark):
+            return [mark.region]
+        areas = [(slot[1], self._pieces[slot][key][0].area)
+                 for slot in self._touches.get(key, ())
+                 if self._kinds.get(slot[1], "region") == "region"]
+        return [aid for aid, _a in sorted(areas, key=lambda t: -t[1])]
+
     def marks_painting(self, area_id: str) -> list[Hashable]:
         """The keys of the marks that paint an area (strokes in any view, region marks)."""
         keys = [k for view in self._views.get(area_id, ())

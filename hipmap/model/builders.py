@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from hipmap.core.document import RegionMark, Stroke
 from hipmap.i18n import _
-from hipmap.knowledge.texts import region_name
+from hipmap.knowledge.texts import region_label
 from hipmap.model.edits import AddMarks, Edit, RemoveMarks, ReplaceMarks
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def region_marks(model: DrawingModel, region_id: str) -> dict[int, RegionMark]:
 def tap_region(model: DrawingModel, region_id: str, intensity: float,
                quality: str | None) -> Edit:
     """A tap on a region: fills it when it has no region mark, else empties it."""
-    name = region_name(region_id)
+    name = region_label(region_id, full=False)  # 'RIGHT outer hip': the side first
     existing = list(region_marks(model, region_id))
     if existing:
         return RemoveMarks(_("Empty {region}").format(region=name), ids=existing)
@@ -78,7 +78,7 @@ def tick_region(model: DrawingModel, region_id: str, on: bool, intensity: float,
                 quality: str | None) -> Edit | None:
     """A region-list row ticked (the whole region hurts) or unticked (the region mark goes
     and every stroke inside the region is rubbed out, in every view that shows it)."""
-    name = region_name(region_id)
+    name = region_label(region_id, full=False)  # 'RIGHT outer hip': the side first
     marks = region_marks(model, region_id)
     if on:
         if marks:
@@ -98,7 +98,7 @@ def rate_region(model: DrawingModel, region_id: str, intensity: float,
                 quality: str | None) -> Edit | None:
     """The intensity or quality of a region-list row changed: ticks the region if needed,
     else replaces its region mark (keeping its coverage and unknown keys)."""
-    name = region_name(region_id)
+    name = region_label(region_id, full=False)  # 'RIGHT outer hip': the side first
     marks = region_marks(model, region_id)
     new = RegionMark(region=region_id, intensity=float(intensity), quality=quality)
     if not marks:

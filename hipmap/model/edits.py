@@ -38,6 +38,33 @@ class AddMarks(Edit):
 
 
 @dataclass
+class AddStroke(AddMarks):
+    """One painted stroke, named once painted after the regions it covers: "Stroke on
+    RIGHT back of the thigh" (the undo step a person reads)."""
+
+    def do(self, model: DrawingModel) -> None:
+        super().do(model)
+        if self.ids:
+            self.name = stroke_name(model.coverage.painted_by(self.ids[0]))
+
+
+def stroke_name(regions: list[str]) -> str:
+    """'Stroke on RIGHT back of the thigh', '... and 2 more regions', or 'Stroke'."""
+    from hipmap.i18n import _, ngettext
+    from hipmap.knowledge.texts import region_label
+
+    if not regions:
+        return _("Stroke")
+    region = region_label(regions[0], full=False)
+    if len(regions) == 1:
+        return _("Stroke on {region}").format(region=region)
+    more = len(regions) - 1
+    return ngettext("Stroke on {region} and {n} more region",
+                    "Stroke on {region} and {n} more regions", more).format(region=region,
+                                                                            n=more)
+
+
+@dataclass
 class RemoveMarks(Edit):
     ids: list[int] = field(default_factory=list)
     removed: list[tuple[int, Mark]] = field(default_factory=list)

@@ -34,6 +34,7 @@ from hipmap.core.document import Document
 from hipmap.core.ids import ANSWERS, BASE_REGIONS, QUALITIES, split_region
 from hipmap.knowledge.assessment import Assessment, assess
 from hipmap.knowledge.base import load_knowledge
+from hipmap.knowledge.texts import cause_name
 
 if TYPE_CHECKING:
     from hipmap.geometry.coverage import Coverage
@@ -266,8 +267,7 @@ def snapshot_bundle(doc: Document, a: dict[str, Any],
     predictions = []
     for r in a.get("ranking", []):
         cause_id = str(r["cause"])
-        cause = kb.causes.get(cause_id)
-        name = cause.name if cause is not None else cause_id.replace("_", " ").capitalize()
+        name = cause_name(kb, cause_id)  # the one name every surface gives the cause
         pred: dict[str, Any] = {
             "outcome": {"coding": [_coding(f"{HIPMAP_CS}/cause", cause_id, name)],
                         "text": name},

@@ -45,6 +45,8 @@ class Actions(QObject):
         self.undo.setShortcuts([QKeySequence("Ctrl+Z")])
         self.redo = stack.createRedoAction(window, _("Redo"))
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for act, word in ((self.undo, _("Undo")), (self.redo, _("Redo"))):
+            act.setProperty("plainText", word)  # its text names the step; lists say this
         self.clear_view = a(_("Clear &View"), "Ctrl+Shift+Backspace")
         self.clear_all = a(_("Clear &All Marks"))
         # Tools
@@ -69,7 +71,17 @@ class Actions(QObject):
         self.zoom_out = a(_("Zoom &Out"), S.ZoomOut)
         self.fit = a(_("&Fit Views"), "Ctrl+0")
         # Help
+        self.guide = a(_("&Guide"), S.HelpContents)
+        self.shortcuts = a(_("&Keyboard Shortcuts"), "Ctrl+/")
         self.about = a(_("&About hipmap"))
+
+    def all(self) -> list[QAction]:
+        """Every command, in menu order (the shortcut list reads them)."""
+        return [self.new, self.open, self.save, self.save_as, self.export_png, self.print,
+                self.quit, self.undo, self.redo, self.clear_view, self.clear_all,
+                *self.tools.values(), self.smaller_brush, self.larger_brush,
+                *self.modes.values(), self.dermatomes, self.zoom_in, self.zoom_out, self.fit,
+                self.guide, self.shortcuts, self.about]
 
     def _make(self, text: str, shortcut: Any = None, *, checkable: bool = False) -> QAction:
         act = QAction(text, self.window)
@@ -103,5 +115,7 @@ class Actions(QObject):
         view.addAction(self.dermatomes)
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit])
+        help_.addActions([self.guide, self.shortcuts])
+        help_.addSeparator()
         help_.addAction(self.about)
         return {"recent": recent, "recovered": recovered}

@@ -25,6 +25,8 @@ class EditCommand(QUndoCommand):
 
     def redo(self) -> None:
         self.edit.do(self.model)
+        if self.edit.name != self.text():  # a stroke is named by what it painted
+            self.setText(self.edit.name)
 
     def undo(self) -> None:
         self.edit.undo(self.model)
@@ -39,14 +41,17 @@ class EditCommand(QUndoCommand):
         if isinstance(a, SetAnswer) and isinstance(b, SetAnswer) and a.answer == b.answer \
                 and isinstance(a.value, int | float) and not isinstance(a.value, bool) \
                 and isinstance(b.value, int | float) and not isinstance(b.value, bool):
-            a.value = b.value
+            a.value, a.name = b.value, b.name
+            self.setText(b.name)
             return True
         if isinstance(a, SetPatient) and isinstance(b, SetPatient):
             a.patient = b.patient
             return True
         if isinstance(a, SetAge) and isinstance(b, SetAge) and a.value is not None \
                 and b.value is not None:
-            a.value = b.value  # typing "58": one step; undo restores what was there before
+            # typing "58": one step; undo restores what was there before
+            a.value, a.name = b.value, b.name
+            self.setText(b.name)
             return True
         return False
 
@@ -68,10 +73,7 @@ class Editor:
         if self.model.answers.get(answer) == value and (value is None or
                                                          answer in self.model.answers):
             return
-        from hipmap.ui.words import question_text
-
-        self.push(SetAnswer(_("Answer '{question}'").format(question=question_text(answer)),
-                            answer=answer, value=value))
+        self.push(SetAnswer(answer_step(answer, value), answer=answer, value=value))
 
     def set_age(self, value: Any) -> None:
         """The one age field (patient header and "How old are you?")."""
@@ -79,4 +81,21 @@ class Editor:
             return
         if value is None and self.model.age is None:
             return
-        self.push(SetAge(_("Set age") if value is not None else _("Clear age"), value=value))
+        self.push(SetAge(_("Set the age to {age}").format(age=f"{value:g}")
+                         if value is not None else _("Clear the age"), value=value))
+
+
+def answer_step(answer: str, value: Any) -> str:
+    """The undo step of an answer, in words: 'Answer: Does coughing, sneezing or straining
+    make the leg pain worse? — yes' (never the answer's id)."""
+    from hipmap.ui.words import question_text
+
+    if value is True:
+        # TRANSLATORS: an undo step: the question, then the answer given
+        return _("Answer: {question} — yes").format(question=question_text(answer))
+    if value is False:
+        return _("Answer: {question} — no").format(question=question_text(answer))
+    if value is None:
+        return _("Answer: {question} — not asked").format(question=question_text(answer))
+    return _("Answer: {question} — {value}").format(question=question_text(answer),
+                                                    value=f"{value:g}")

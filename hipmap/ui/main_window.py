@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from hipmap.i18n import _
 from hipmap.paths import data_dir
+from hipmap.ui.layout import DEFAULT_SIZE, place_window
 
 if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow._finish)
     from hipmap.geometry.atlas import Atlas
@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the parts below load after the first frame (see MainWindow.
     from hipmap.model.drawing import Change
     from hipmap.ui.files import dialogs
 
-DEFAULT_SIZE = (1440, 900)
+__all__ = ["DEFAULT_SIZE", "MainWindow", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -87,9 +87,7 @@ class MainWindow(QMainWindow):
                 self.menuBar().addMenu(title).setEnabled(False)
             self.setCentralWidget(loading_layout())
             self._preview = self.centralWidget().findChild(DiagramPreview)
-            geom = self.settings.value("window/geometry")
-            if geom is None or not self.restoreGeometry(geom):
-                self.resize(*DEFAULT_SIZE)
+            place_window(self, self.settings.value("window/geometry"))
             self.statusBar().showMessage(_("Loading…"))
             self._pending = (atlas, kb, lazy_chart)
             self._preview.installEventFilter(self)
@@ -138,6 +136,7 @@ class MainWindow(QMainWindow):
             self.record = attach(self, self.db, **self._record_options)
         self.refresh_assessment()
         self._restore_settings()
+        self.column.follow(self)  # folds into tabs on a small window, assessment first
         self._update_title()
         self.canvas.setFocus()
         if not lazy_chart:
@@ -163,6 +162,7 @@ class MainWindow(QMainWindow):
         from hipmap.ui.assessment import AssessmentPanel, EvidenceView
         from hipmap.ui.banner import RedFlagBanner
         from hipmap.ui.canvas import BodyCanvas, ViewBar
+        from hipmap.ui.layout import AssessmentColumn
         from hipmap.ui.patient import PatientHeader
         from hipmap.ui.questions import QuestionsPanel
         from hipmap.ui.regions import RegionList
@@ -213,22 +213,13 @@ class MainWindow(QMainWindow):
         self.canvas.setMinimumWidth(360)
         self.splitter.addWidget(self.canvas)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.setChildrenCollapsible(False)
         self.assessment_panel = AssessmentPanel(self.kb)
-        right.addWidget(self.assessment_panel)
-        self.tabs = QTabWidget()
         self.evidence = EvidenceView()
         self.questions = QuestionsPanel(self.editor)
-        self.tabs.addTab(self.questions, _("All questions"))
-        self.tabs.addTab(self.evidence, _("Evidence && sources"))
-        right.addWidget(self.tabs)
-        right.setStretchFactor(0, 0)
-        right.setStretchFactor(1, 1)
-        right.setSizes([480, 400])
-        right.setMinimumWidth(380)
-        self.right_splitter = right
-        self.splitter.addWidget(right)
+        self.column = AssessmentColumn(self.assessment_panel, self.questions, self.evidence)
+        self.tabs = self.column.tabs
+        self.right_splitter = self.column.splitter
+        self.splitter.addWidget(self.column)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
@@ -250,6 +241,7 @@ class MainWindow(QMainWindow):
         canvas.mode_changed.connect(self._mode_changed)
         panel.territory_changed.connect(canvas.set_territory)
         panel.evidence_changed.connect(self.evidence.show_html)
+        panel.evidence_refreshed.connect(lambda h: self.evidence.show_html(h, keep_place=True))
         panel.cause_selected.connect(self._cause_selected)
         panel.answer_clicked.connect(self.editor.set_answer)
         self._mode_changed(canvas.mode)
@@ -286,6 +278,8 @@ class MainWindow(QMainWindow):
         act.zoom_out.triggered.connect(lambda: canvas.zoom_by(0.8))
         act.fit.triggered.connect(canvas.fit)
         act.about.triggered.connect(self.show_about)
+        act.guide.triggered.connect(lambda: self.show_guide().show_guide())
+        act.shortcuts.triggered.connect(lambda: self.show_guide().show_shortcuts())
         self._mode_changed(canvas.mode)
 
     def _mode_changed(self, mode: str) -> None:
@@ -295,6 +289,8 @@ class MainWindow(QMainWindow):
 
     # ================================================================== model -> UI
     def _on_change(self, change: Change) -> None:
+        if change.kind.value == "reset":  # another drawing: new means new
+            self.tools.reset()
         self.refresh_assessment()
 
     def refresh_assessment(self) -> Assessment:
@@ -305,8 +301,9 @@ class MainWindow(QMainWindow):
         return a
 
     def _cause_selected(self, cause: str | None) -> None:
-        if cause and self.tabs.currentWidget() is not self.evidence:
-            self.tabs.setCurrentWidget(self.evidence)
+        """The user chose a cause: show why (an answer that re-ranks never comes here)."""
+        if cause:
+            self.column.show_page(self.evidence)
 
     def _update_title(self) -> None:
         self.setWindowTitle(_("{name}[*] — hipmap").format(name=self.files.display_name()))
@@ -372,22 +369,28 @@ class MainWindow(QMainWindow):
 
         show_about(self, self.kb, storage=self.db, journals=self.files.journals.folder)
 
+    def show_guide(self) -> Any:
+        """Help → Guide (one window, kept beside this one)."""
+        from hipmap.ui.help.guide import GuideWindow
+
+        self.guide = getattr(self, "guide", None) or GuideWindow(
+            self, self.menu_actions.all(), len(self.kb.causes))
+        self.guide.show()
+        return self.guide
+
     # ================================================================== settings
     def _restore_settings(self) -> None:
         from hipmap.ui.canvas import VIEW_MODES
 
         s = self.settings
-        geom = s.value("window/geometry")
-        if geom is not None:
-            self.restoreGeometry(geom)
-        else:
-            self.resize(*DEFAULT_SIZE)
+        if not self.isVisible():  # (progressive: placed once already, and maybe moved since)
+            place_window(self, s.value("window/geometry"))
         state = s.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
         state = s.value("window/right_splitter")
-        if state is not None:
-            self.right_splitter.restoreState(state)
+        if state is not None and self.right_splitter.restoreState(state):
+            self.column.user_sizes = True
         mode = s.value("view/mode")
         if isinstance(mode, str) and mode in VIEW_MODES:
             self.canvas.set_mode(mode)
@@ -397,7 +400,7 @@ class MainWindow(QMainWindow):
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("window/right_splitter", self.right_splitter.saveState())
+        s.setValue("window/right_splitter", self.column.splitter_state())
         s.setValue("view/mode", self.canvas.mode)
         s.setValue("view/dermatomes", "true" if self.canvas.dermatomes else "false")
         s.sync()

@@ -109,12 +109,12 @@ def test_undo_redo_one_stroke_per_step_with_keyboard_shortcuts(make_window):
     drag(win.canvas, "back", vertical_line(x, y - 30, y + 30))
     drag(win.canvas, "back", vertical_line(x + 15, y - 30, y + 30))
     assert len(win.model.marks) == 2
-    assert win.menu_actions.undo.text() == "Undo Stroke"
+    assert win.menu_actions.undo.text() == "Undo Stroke on RIGHT back of the thigh"
 
     win.canvas.setFocus()
     QTest.keyClick(win.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(win.model.marks) == 1
-    assert win.menu_actions.redo.text() == "Redo Stroke"
+    assert win.menu_actions.redo.text() == "Redo Stroke on RIGHT back of the thigh"
     QTest.keyClick(win.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert not win.model.marks and not win.isWindowModified()
     QTest.keyClick(win.canvas, Qt.Key.Key_Z,

@@ -43,7 +43,7 @@ def test_one_stroke_is_not_reassured_until_the_red_flag_questions_are_answered(m
     # the first Ask-next questions are the unscreened red-flag questions
     ask = win.model.assessment().next_questions
     assert ask[0].kind == "red_flag" and ask[0].answer == a.unscreened[0]
-    assert win.questions.rows[ask[0].answer].tag.isVisible()
+    assert win.questions.rows[ask[0].answer].tag.isVisibleTo(win.questions.rows[ask[0].answer])
     # answer every red-flag question "no" (the leg can bear weight): now self-care, green
     for aid, value in NO_FLAGS.items():
         win.editor.set_answer(aid, value)

@@ -10,7 +10,7 @@ import pytest
 from guihelpers import drag, save_screenshot, vertical_line
 from PySide6.QtGui import QColor, QImage
 
-SIZES = [(1280, 800), (1920, 1080)]
+SIZES = [(1366, 768), (1920, 1080)]  # a laptop and a desktop screen
 
 
 def _radicular(win) -> None:
@@ -47,7 +47,7 @@ def _labels_on_screen(win) -> None:
                 assert vp.contains(c.viewport_point(name, float(lab["x"]), float(lab["y"])))
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["1280x800", "1920x1080"])
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 def test_screenshot_empty(make_window, size):
     win = make_window(size=size)
     _labels_on_screen(win)
@@ -55,7 +55,7 @@ def test_screenshot_empty(make_window, size):
     assert QImage(str(path)).size().toTuple() == size
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["1280x800", "1920x1080"])
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 def test_screenshot_radicular_pattern(make_window, size):
     win = make_window(size=size)
     _radicular(win)
@@ -70,7 +70,7 @@ def test_screenshot_radicular_pattern(make_window, size):
         assert win.canvas.names_drawn == []
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["1280x800", "1920x1080"])
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 def test_screenshot_red_flag(make_window, size):
     win = make_window(size=size)
     _radicular(win)
@@ -80,7 +80,7 @@ def test_screenshot_red_flag(make_window, size):
     assert _count(top, QColor("#b00020"), step=3) > 1000  # the banner spans the top
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["1280x800", "1920x1080"])
+@pytest.mark.parametrize("size", SIZES, ids=["1366x768", "1920x1080"])
 def test_screenshot_selected_cause_territory(make_window, size):
     win = make_window(size=size)
     _radicular(win)

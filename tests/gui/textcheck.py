@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSpinBox,
     QTabBar,
     QTextEdit,
@@ -189,6 +190,12 @@ def clipped(root: QWidget) -> list[Finding]:
                     out.append(Finding(f"{where} tab {i}", f"elided: {w.tabText(i)}"))
         elif isinstance(w, QTreeWidget):
             out += _tree_clipped(w)
+        if isinstance(w, QScrollArea) and w.widget() is not None and \
+                w.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff and \
+                w.widget().width() > w.viewport().width() + 1:
+            out.append(Finding(where, f"content {w.widget().width()} px wide in a "
+                                      f"{w.viewport().width()} px view that cannot scroll "
+                                      "sideways: its right edge is cut off"))
         if w is not root and not w.isWindow() and w.parentWidget() is not None:
             parent = w.parentWidget()
             inside_scroll = isinstance(parent.parentWidget(), QAbstractScrollArea) and \

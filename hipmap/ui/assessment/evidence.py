@@ -18,12 +18,21 @@ class EvidenceView(QTextBrowser):
                                   "the evidence for and against it, its sources and its "
                                   "referral territory on the diagram."))
 
-    def show_html(self, text: str) -> None:
-        """The evidence of the selected cause; empty: none selected."""
+    def show_html(self, text: str, *, keep_place: bool = False) -> None:
+        """The evidence of the selected cause; empty: none selected. ``keep_place``: the
+        same cause re-worded (an answer changed it): the reader stays where they were."""
+        if keep_place and text == getattr(self, "_shown", None):
+            return
+        bar = self.verticalScrollBar()
+        place = bar.value() if keep_place else 0
+        self._shown = text
         if text:
             self.setHtml(text)
         else:
             self.clear()
+        if place:
+            self.document().adjustSize()
+            bar.setValue(min(place, bar.maximum()))
 
 
 __all__ = ["EvidenceView", "evidence_html"]

@@ -68,6 +68,10 @@ class AssessmentPanel(QWidget):
     territory_changed = Signal(dict)
     #: the selected cause's evidence as HTML ("" when none is selected)
     evidence_changed = Signal(str)
+    #: the same cause's evidence after an answer or a stroke changed it (keep the place)
+    evidence_refreshed = Signal(str)
+    #: the ranking chart replaced its text placeholder (the panel's height changed)
+    chart_built = Signal()
 
     def __init__(self, kb: KnowledgeBase, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +90,9 @@ class AssessmentPanel(QWidget):
         self.urgency.setAccessibleName(_("Urgency"))
         self.urgency.setTextFormat(Qt.TextFormat.RichText)
         self.urgency.setMargin(8)
+        # it wraps to the column's width; a word longer than the column (none in a real
+        # language) must not make the whole column wider than the window gives it
+        self.urgency.setMinimumWidth(200)
         lay.addWidget(self.urgency)
 
         self.ask_box = QFrame()
@@ -171,6 +178,7 @@ class AssessmentPanel(QWidget):
         self.chart_placeholder.deleteLater()
         if self.assessment is not None:
             self.chart.set_ranking(self.assessment.ranking, self.selected)
+        self.chart_built.emit()
 
     # ------------------------------------------------------------------ updates
     def set_assessment(self, a: Assessment) -> None:
@@ -211,8 +219,8 @@ class AssessmentPanel(QWidget):
         if texts != self._texts:  # what wraps changed: the height it needs may have
             self._texts = texts
             self.updateGeometry()
-        if self.selected:
-            self.selected_changed_evidence()
+        if self.selected:  # the same cause, its evidence re-worded: no new selection
+            self.evidence_refreshed.emit(evidence_html(self.kb, a, self.selected))
 
     def _fill_ask_next(self, a: Assessment) -> None:
         """The first questions of ``next_questions`` (unscreened red-flag questions first),
@@ -305,9 +313,6 @@ class AssessmentPanel(QWidget):
 
     def _combo_changed(self, _i: int) -> None:
         self.select(self.cause_combo.currentData())
-
-    def selected_changed_evidence(self) -> None:
-        self._announce()
 
     def _announce(self) -> None:
         """Tell the window what the selection shows: the territory on the diagram and the

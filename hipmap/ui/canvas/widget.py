@@ -37,7 +37,8 @@ from hipmap.i18n import _, lazy_gettext
 from hipmap.knowledge.texts import region_name
 from hipmap.model.builders import erase_along, tap_region
 from hipmap.model.drawing import Change, ChangeKind
-from hipmap.model.edits import AddMarks
+from hipmap.model.edits import AddStroke
+from hipmap.ui.canvas.headings import draw_small_labels
 from hipmap.ui.canvas.items import ViewGroup
 from hipmap.ui.canvas.labels import draw_region_names, draw_side_pins
 from hipmap.ui.commands import Editor
@@ -89,6 +90,7 @@ class BodyCanvas(QGraphicsView):
         #: what the last frame drew over the scene: the regions named, the sides pinned
         self.names_drawn: list[str] = []
         self.pinned: list[tuple[str, QRectF]] = []
+        self.small_labels: list[tuple[str, QRectF]] = []
         self.groups: dict[str, ViewGroup] = {}
         for name, va in self.atlas.views.items():
             g = ViewGroup(va)
@@ -290,7 +292,7 @@ class BodyCanvas(QGraphicsView):
         if tool == "brush":
             stroke = Stroke(view=view, points=pts, width=float(self.tools.width),
                             intensity=float(self.tools.intensity), quality=self.tools.quality)
-            self.editor.push(AddMarks(_("Stroke"), [stroke]))
+            self.editor.push(AddStroke(_("Stroke"), [stroke]))  # named once painted
         elif tool == "eraser":
             self.erase(view, pts, float(self.tools.width))
         elif tool == "tap":
@@ -482,6 +484,7 @@ class BodyCanvas(QGraphicsView):
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.small_labels = draw_small_labels(self, p, vp_rect)  # (headings, issue 12)
         self.names_drawn = draw_region_names(self, p, vp_rect)
         self.pinned = draw_side_pins(self, p, vp_rect)
         p.restore()

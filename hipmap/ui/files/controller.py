@@ -11,6 +11,8 @@ files without a widget changing.
 from __future__ import annotations
 
 import os
+import re
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,7 +174,7 @@ class FileController(QObject):
     def save_as(self, path: str | None = None) -> bool:
         if path is None:
             start = self.current_path or os.path.join(self._last_dir(),
-                                                      "pain-drawing" + SUFFIX)
+                                                      self.suggested_stem() + SUFFIX)
             path, _filter = QFileDialog.getSaveFileName(
                 self.parent_widget, _("Save the pain drawing"), start, file_filter())
             if not path:
@@ -236,7 +238,7 @@ class FileController(QObject):
 
         if path is None:
             base = Path(self.current_path).name.removesuffix(SUFFIX) if self.current_path \
-                else "pain-drawing"
+                else self.suggested_stem()
             path, _filter = QFileDialog.getSaveFileName(
                 self.parent_widget, _("Export PNG"),
                 os.path.join(self._last_dir(), base + ".png"), _("PNG images (*.png)"))
@@ -257,6 +259,12 @@ class FileController(QObject):
         return True
 
     # ------------------------------------------------------------------ recent files
+    def suggested_stem(self) -> str:
+        """The name offered for a drawing not yet saved: the patient's id and the day it
+        was drawn, ``P-0042_2026-12-01`` (``pain-drawing_2026-12-01`` without an id)."""
+        patient = self.model.patient or {}
+        return suggested_stem(patient.get("id"), self.model.recorded_at)
+
     def _last_dir(self) -> str:
         recent = self.recent_files()
         return str(Path(recent[0]).parent) if recent else str(Path.home())
@@ -378,3 +386,18 @@ class FileController(QObject):
             return False
         claim.discard()
         return True
+
+
+def suggested_stem(patient_id: object, recorded_at: str | None,
+                   today: date | None = None) -> str:
+    """``P-0042_2026-12-01``: a patient id made safe for a file name on every system
+    (letters, digits, ``-``, ``_`` and ``.`` kept, anything else a ``-``), then the date
+    the drawing was made (``recorded_at``), else ``today`` (default: the local date)."""
+    pid = re.sub(r"[^\w.-]+", "-", str(patient_id or ""), flags=re.ASCII).strip("-._")[:60]
+    day = (recorded_at or "")[:10]
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        day = (today or date.today()).isoformat()
+    if not pid:
+        # TRANSLATORS: the start of the file name of a drawing without a patient id
+        pid = re.sub(r"[^\w.-]+", "-", _("pain-drawing")).strip("-._") or "pain-drawing"
+    return f"{pid}_{day}"

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -45,21 +46,27 @@ class QuestionRow(QFrame):
         self._syncing = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(6, 3, 6, 3)
-        outer.setSpacing(2)
-        # the badge sits on its own line so a narrow panel can never squeeze it unreadable
+        outer.setSpacing(1)
+        # the question has the row's whole width (it wraps, in any language); below it the
+        # ASK NEXT badge and the answers, on a line whose height never changes: a row keeps
+        # its height when the questions to ask next change, so an answer never moves the
+        # list under the reader's eyes
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        outer.addWidget(self.label)
+        lay = QHBoxLayout()
+        lay.setSpacing(6)
+        outer.addLayout(lay)
         self.tag = QLabel(_("ASK NEXT"))
         self.tag.setStyleSheet("background:#e0a800; color:#222; font-weight:bold; "
                                "font-size:10px; border-radius:3px; padding:1px 4px;")
         self.tag.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        policy = self.tag.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.tag.setSizePolicy(policy)
         self.tag.setVisible(False)
-        outer.addWidget(self.tag, 0, Qt.AlignmentFlag.AlignLeft)
-        lay = QHBoxLayout()
-        lay.setSpacing(6)
-        outer.addLayout(lay)
-        self.label = QLabel(text)
-        self.label.setWordWrap(True)
-        self.label.setMinimumWidth(80)
-        lay.addWidget(self.label, 1)
+        lay.addWidget(self.tag, 0, Qt.AlignmentFlag.AlignVCenter)
+        lay.addStretch(1)
         self.buttons: dict[Any, QRadioButton] = {}
         if kind == "bool":
             self.group = QButtonGroup(self)
@@ -104,8 +111,13 @@ class QuestionRow(QFrame):
         self._why = why
         self.tag.setVisible(why is not None)
         self.setToolTip(why or "")
-        self.setStyleSheet("#questionRow { background: #fff3c4; border-radius: 4px; }"
-                           if why is not None else "")
+        # the highlight is a background colour, not a style sheet: re-styling would lay
+        # the whole list out again
+        self.setAutoFillBackground(why is not None)
+        if why is not None:
+            pal = self.palette()
+            pal.setColor(QPalette.ColorRole.Window, QColor("#fff3c4"))
+            self.setPalette(pal)
 
 
 class QuestionsPanel(QScrollArea):

@@ -166,6 +166,8 @@ class RegionList(QWidget):
         self.intensity.valueChanged.connect(lambda _v: self._edit_current())
         self.quality.currentIndexChanged.connect(lambda _i: self._edit_current())
         editor.model.subscribe(self._on_change)
+        # an unticked region offers the tools' intensity and quality: keep showing them
+        tools.changed.connect(self._sync_editor)
         self.sync()
         self._sync_editor()
 

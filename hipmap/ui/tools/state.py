@@ -31,6 +31,12 @@ class ToolState(QObject):
         self.intensity = DEFAULT_INTENSITY
         self.quality: str | None = None
 
+    def reset(self) -> None:
+        """A new drawing or patient: the default tool, intensity and no quality (the last
+        patient's "7, shooting" must never tag the next one's pain). The brush size stays:
+        it suits the screen and the hand, not the patient."""
+        self.set(tool=DEFAULT_TOOL, intensity=DEFAULT_INTENSITY, quality=None)
+
     def set(self, **kw: object) -> None:
         dirty = False
         for k, v in kw.items():
