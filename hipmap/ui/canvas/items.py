@@ -3,10 +3,11 @@ the atlas' RIGHT/LEFT labels), a cause's territory, the committed marks and the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QPainter, QPainterPath
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from hipmap.core.document import Mark, Stroke
@@ -55,14 +56,39 @@ class TerritoryItem(_Item):
 
 
 class MarksLayer(_Item):
-    """All committed marks of one view, painted in drawing order and clipped to the body."""
+    """All committed marks of one view, painted in drawing order and clipped to the body.
+
+    The marks are drawn once into a cached image in device pixels (the device pixel ratio
+    included) and a frame only copies it, so a frame costs the same at 50 strokes as at 2000.
+    The image is kept up to date piece by piece: a stroke added on top is painted onto it; a
+    removed mark (undo, erase) repaints only its rectangle, with the marks under it, in order.
+    A change of scale, of the sub-pixel offset or of the device pixel ratio rebuilds it
+    (scrolling by whole pixels does not, while the whole view fits in the cache). Set
+    ``cached`` to False to paint every mark on every frame (the reference for the tests).
+    """
+
+    #: the most device pixels one view's cache holds: above it (zoomed far in) only the part
+    #: of the view on screen is cached, and scrolling rebuilds it
+    MAX_CACHE_PIXELS = 6_000_000
+    #: more removed rectangles than this in one frame: their union is repainted at once
+    MAX_DIRTY_RECTS = 12
 
     def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
         super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
         self.vp = vp
         self.paths: dict[int, tuple[QPainterPath, float, str | None]] = {}
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.rects: dict[int, QRectF] = {}
+        self.cached = True
+        self._image: QImage | None = None
+        self._key: tuple[float, ...] | None = None
+        self._origin = QPointF()
+        self._top = 0  # the highest mark id painted into the image (drawing order)
+        self._appended: list[int] = []  # added on top since the last frame
+        self._dirty: list[QRectF] = []  # item rectangles to repaint in the image
+        #: what the cache did, for tests: full rebuilds, marks appended, rectangles repainted
+        self.stats = {"rebuilds": 0, "appended": 0, "repainted": 0}
 
+    # ----------------------------------------------------------------- the marks
     def add(self, mid: int, mark: Mark) -> bool:
         if isinstance(mark, Stroke):
             if mark.view != self.vp.view.name:
@@ -72,20 +98,152 @@ class MarksLayer(_Item):
             path = self.vp.regions.get(mark.region)
             if path is None:
                 return False
+        if mid in self.paths:
+            self.remove(mid)
         self.paths[mid] = (path, mark.intensity, mark.quality)
+        rect = path.boundingRect()
+        self.rects[mid] = rect
+        if self._image is not None:
+            if mid > self._top and not self._dirty:
+                self._appended.append(mid)  # on top of everything painted: paint it over
+            else:
+                self._dirty.append(rect)  # under other marks: repaint its rectangle
+        self._top = max(self._top, mid)
+        self.update(rect.adjusted(-2, -2, 2, 2))
         return True
 
     def remove(self, mid: int) -> bool:
-        return self.paths.pop(mid, None) is not None
+        if self.paths.pop(mid, None) is None:
+            return False
+        rect = self.rects.pop(mid)
+        if mid in self._appended:
+            self._appended.remove(mid)  # never painted into the image
+        elif self._image is not None:
+            self._dirty.append(rect)
+        self.update(rect.adjusted(-2, -2, 2, 2))
+        return True
+
+    def clear(self) -> None:
+        """No marks (a new or opened drawing): the cache is dropped with them."""
+        self.paths.clear()
+        self.rects.clear()
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Forget the cached image: the next frame paints it again from the marks."""
+        self._image = None
+        self._key = None
+        self._appended.clear()
+        self._dirty.clear()
+        self._top = max(self.paths, default=0)
+        self.update()
+
+    # ----------------------------------------------------------------- painting
+    def _paint_marks(self, p: QPainter, rect: QRectF | None = None) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setClipPath(self.vp.outline, Qt.ClipOperation.IntersectClip)
+        for mid in sorted(self.paths):
+            if rect is not None and not self.rects[mid].intersects(rect):
+                continue
+            path, intensity, quality = self.paths[mid]
+            paint_mark_path(p, path, intensity, quality)
 
     def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
         if not self.paths:
             return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setClipPath(self.vp.outline)
-        for mid in sorted(self.paths):
-            path, intensity, quality = self.paths[mid]
-            paint_mark_path(p, path, intensity, quality)
+        t = p.worldTransform()
+        if not self.cached or t.type().value > QTransform.TransformationType.TxScale.value:
+            p.save()
+            self._paint_marks(p)
+            p.restore()
+            return
+        dev = p.device()
+        dpr = float(dev.devicePixelRatio())
+        bounds = t.mapRect(self.boundingRect())
+        if bounds.width() * bounds.height() * dpr * dpr > self.MAX_CACHE_PIXELS:
+            size = (QRectF(0, 0, dev.width(), dev.height()) if isinstance(dev, QWidget)
+                    else QRectF(0, 0, dev.width() / dpr, dev.height() / dpr))
+            bounds = bounds.intersected(size)
+        if bounds.isEmpty():
+            return
+        x0, y0 = math.floor(bounds.left()), math.floor(bounds.top())
+        w, h = math.ceil(bounds.right()) - x0, math.ceil(bounds.bottom()) - y0
+        local = QTransform(t.m11(), 0, 0, t.m22(), t.dx() - x0, t.dy() - y0)
+        key = (t.m11(), t.m22(), round(t.dx() - x0, 6), round(t.dy() - y0, 6), w, h, dpr)
+        self._origin = QPointF(x0, y0)
+        if key != self._key or self._image is None:
+            self._rebuild(key, local, w, h, dpr)
+        elif self._dirty or self._appended:
+            self._refresh(local)
+        p.save()
+        p.setWorldTransform(QTransform())
+        p.drawImage(self._origin, self._image)
+        p.restore()
+
+    def _painter(self, local: QTransform | None = None) -> QPainter:
+        """A painter on the image. Its quality patterns are laid from the image's corner, as
+        Qt's own item cache did before: they move with the marks when the view scrolls."""
+        q = QPainter(self._image)
+        if local is not None:
+            q.setTransform(local)
+        return q
+
+    def _rebuild(self, key: tuple[float, ...], local: QTransform, w: int, h: int,
+                 dpr: float) -> None:
+        img = QImage(max(1, math.ceil(w * dpr)), max(1, math.ceil(h * dpr)),
+                     QImage.Format.Format_ARGB32_Premultiplied)
+        img.setDevicePixelRatio(dpr)
+        img.fill(Qt.GlobalColor.transparent)
+        self._image, self._key = img, key
+        self._appended.clear()
+        self._dirty.clear()
+        self._top = max(self.paths, default=0)
+        q = self._painter(local)
+        self._paint_marks(q)
+        q.end()
+        self.stats["rebuilds"] += 1
+
+    def _refresh(self, local: QTransform) -> None:
+        """Bring the image up to date with the marks added and removed since the last frame."""
+        assert self._image is not None
+        if self._dirty:
+            rects = list(self._dirty) + [self.rects[m] for m in self._appended
+                                         if m in self.rects]
+            if len(rects) > self.MAX_DIRTY_RECTS:
+                union = QRectF(rects[0])
+                for r in rects[1:]:
+                    union = union.united(r)
+                rects = [union]
+            full = QRect(0, 0, math.ceil(self._image.width() / self._image.devicePixelRatio()),
+                         math.ceil(self._image.height() / self._image.devicePixelRatio()))
+            q = self._painter()
+            for r in rects:
+                dev = local.mapRect(r).toAlignedRect().adjusted(-2, -2, 2, 2).intersected(full)
+                if dev.isEmpty():
+                    continue
+                q.save()
+                q.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+                q.fillRect(dev, Qt.GlobalColor.transparent)
+                q.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+                q.setClipRect(dev)
+                q.setTransform(local)
+                # every mark that may touch the device rectangle, in drawing order
+                self._paint_marks(q, local.inverted()[0].mapRect(QRectF(dev)))
+                q.restore()
+                self.stats["repainted"] += 1
+            q.end()
+        elif self._appended:
+            q = self._painter(local)
+            q.setRenderHint(QPainter.RenderHint.Antialiasing)
+            q.setClipPath(self.vp.outline)
+            for mid in self._appended:
+                if mid in self.paths:
+                    path, intensity, quality = self.paths[mid]
+                    paint_mark_path(q, path, intensity, quality)
+                    self.stats["appended"] += 1
+            q.end()
+        self._dirty.clear()
+        self._appended.clear()
 
 
 class OverlayItem(_Item):

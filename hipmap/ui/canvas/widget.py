@@ -186,12 +186,10 @@ class BodyCanvas(QGraphicsView):
     # ------------------------------------------------------------------ model
     def _rebuild_marks(self) -> None:
         for g in self.groups.values():
-            g.marks.paths.clear()
+            g.marks.clear()
         for mid, mark in self.editor.model.marks.items():
             for g in self.groups.values():
                 g.marks.add(mid, mark)
-        for g in self.groups.values():
-            g.marks.update()
         self._update_overlay()
 
     def _on_change(self, change: Change) -> None:
@@ -200,18 +198,13 @@ class BodyCanvas(QGraphicsView):
             return
         if change.kind is not ChangeKind.MARKS:
             return
-        dirty: set[str] = set()
-        for mid in change.removed:
-            for name, g in self.groups.items():
-                if g.marks.remove(mid):
-                    dirty.add(name)
+        for mid in change.removed:  # each layer repaints only what changed (its own update)
+            for g in self.groups.values():
+                g.marks.remove(mid)
         marks = self.editor.model.marks
         for mid in change.added:
-            for name, g in self.groups.items():
-                if g.marks.add(mid, marks[mid]):
-                    dirty.add(name)
-        for name in dirty:
-            self.groups[name].marks.update()
+            for g in self.groups.values():
+                g.marks.add(mid, marks[mid])
         self._update_overlay()
 
     def _update_overlay(self) -> None:
