@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QTransform
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from hipmap.core.document import Mark, Stroke
@@ -246,6 +246,53 @@ class MarksLayer(_Item):
         self._appended.clear()
 
 
+GUIDE = QColor(29, 53, 87, 150)  # every region's outline, faint: the drawing stays in front
+GUIDE_HOVER = QColor(29, 53, 87, 210)
+LIVE = QColor("#0b7285")  # the regions the live stroke is covering
+
+
+class GuideItem(_Item):
+    """Region guides: every region outlined faintly (on demand), the region under the pointer
+    before painting, and the regions the live stroke is covering while painting."""
+
+    def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
+        super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
+        self.vp = vp
+        self.all = False
+        self.hover: str | None = None
+        self.live: tuple[str, ...] = ()
+
+    def set_state(self, *, all_regions: bool | None = None, hover: str | bool | None = False,
+                  live: tuple[str, ...] | None = None) -> None:
+        """Change what is shown (``hover=False`` and ``None`` for the others: unchanged);
+        repaints only when something changed."""
+        new_all = self.all if all_regions is None else all_regions
+        new_hover = self.hover if hover is False else hover
+        new_live = self.live if live is None else tuple(r for r in live if r in self.vp.regions)
+        if new_hover is not None and new_hover not in self.vp.regions:
+            new_hover = None
+        if (new_all, new_hover, new_live) != (self.all, self.hover, self.live):
+            self.all, self.hover, self.live = new_all, new_hover, new_live
+            self.update()
+
+    def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
+        if not (self.all or self.hover or self.live):
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        if self.all:
+            p.setPen(QPen(GUIDE, 1.6))
+            for path in self.vp.regions.values():
+                p.drawPath(path)
+        if self.hover and self.hover not in self.live:
+            p.setPen(QPen(GUIDE_HOVER, 2.0, Qt.PenStyle.DashLine))
+            p.drawPath(self.vp.regions[self.hover])
+        if self.live:
+            p.setPen(QPen(LIVE, 2.6))
+            for rid in self.live:
+                p.drawPath(self.vp.regions[rid])
+
+
 class OverlayItem(_Item):
     """Covered regions outlined and named; the dermatome layer when switched on."""
 
@@ -273,7 +320,8 @@ class OverlayItem(_Item):
 
 
 class ViewGroup(_Item):
-    """One diagram view: body, territory, marks, overlay, live stroke; local = view coords."""
+    """One diagram view: body, territory, marks, region guides, overlay; local = view
+    coordinates."""
 
     def __init__(self, va: ViewAtlas) -> None:
         super().__init__(QRectF(0, 0, va.width, va.height))
@@ -285,6 +333,7 @@ class ViewGroup(_Item):
         self.territory.setVisible(False)
         self.territory.setOpacity(0.75)
         self.marks = MarksLayer(self.vp, self)
+        self.guides = GuideItem(self.vp, self)
         self.overlay = OverlayItem(self.vp, self)
 
     def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
