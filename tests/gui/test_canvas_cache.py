@@ -79,7 +79,7 @@ def render(canvas: Any, dpr: float, *, cached: bool = True) -> np.ndarray:
 
 
 def stats(canvas: Any) -> dict[str, int]:
-    out = {"rebuilds": 0, "appended": 0, "repainted": 0}
+    out = {"rebuilds": 0, "appended": 0, "repainted": 0, "previews": 0}
     for g in canvas.groups.values():
         for k, v in g.marks.stats.items():
             out[k] += v
@@ -206,3 +206,32 @@ def test_a_mark_brought_back_by_undo_goes_back_under_the_later_ones(canvas):
     canvas.editor.stack.undo()
     assert_same(render(canvas, 1.0), render(canvas, 1.0, cached=False), "restored")
     assert_same(render(canvas, 1.0), before, "as before the removal", tolerance=0)
+
+
+@pytest.mark.parametrize("dpr", [1.0, 2.0])
+def test_a_zoom_on_a_large_drawing_shows_a_preview_then_the_exact_image(canvas, qtbot, dpr,
+                                                                       monkeypatch):
+    from hipmap.ui.canvas.items import MarksLayer
+
+    monkeypatch.setattr(MarksLayer, "PROGRESSIVE_MIN_MARKS", 20)
+    monkeypatch.setattr(MarksLayer, "BUILD_SLICE", 7)
+    for bar in (canvas.setHorizontalScrollBarPolicy, canvas.setVerticalScrollBarPolicy):
+        bar(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # the viewport keeps its size when zooming
+    push(canvas, strokes(60, patterns=False))
+    render(canvas, dpr)
+    layers = [g.marks for g in canvas.groups.values()]
+    canvas.zoom_by(1.5)
+    preview = render(canvas, dpr)  # the old image, scaled: at once, close but not exact
+    assert any(layer.building() for layer in layers)
+    assert sum(layer.stats["previews"] for layer in layers) >= 1
+    exact = render(canvas, dpr, cached=False)
+    assert (np.abs(preview - exact).max(axis=2) > 40).sum() < 0.05 * preview[..., 0].size
+    qtbot.waitUntil(lambda: not any(layer.building() for layer in layers), timeout=10_000)
+    assert_same(render(canvas, dpr), exact, "after the slices")
+    # a stroke ended while the exact image is being painted: never a stale frame
+    canvas.zoom_by(0.8)
+    render(canvas, dpr)
+    assert any(layer.building() for layer in layers)
+    push(canvas, strokes(2, patterns=False, seed=21))  # one on the front, one on the back
+    assert not any(layer.building() for layer in layers)
+    assert_same(render(canvas, dpr), render(canvas, dpr, cached=False), "stroke during build")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -72,6 +72,10 @@ class MarksLayer(_Item):
     MAX_CACHE_PIXELS = 6_000_000
     #: more removed rectangles than this in one frame: their union is repainted at once
     MAX_DIRTY_RECTS = 12
+    #: from this many marks on, a new scale (zoom) first shows the previous image scaled, at
+    #: once, and paints the exact one in slices of BUILD_SLICE marks between events
+    PROGRESSIVE_MIN_MARKS = 300
+    BUILD_SLICE = 150
 
     def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
         super().__init__(QRectF(0, 0, vp.view.width, vp.view.height), parent)
@@ -85,8 +89,13 @@ class MarksLayer(_Item):
         self._top = 0  # the highest mark id painted into the image (drawing order)
         self._appended: list[int] = []  # added on top since the last frame
         self._dirty: list[QRectF] = []  # item rectangles to repaint in the image
-        #: what the cache did, for tests: full rebuilds, marks appended, rectangles repainted
-        self.stats = {"rebuilds": 0, "appended": 0, "repainted": 0}
+        #: the exact image being painted in slices after a zoom (key, transform, image,
+        #: the marks in drawing order, how many are painted)
+        self._build: tuple[tuple[float, ...], QTransform, QImage, list[int], list[int]] | None
+        self._build = None
+        #: what the cache did, for tests: full rebuilds, marks appended, rectangles repainted,
+        #: frames shown from the previous scale while the exact image was being painted
+        self.stats = {"rebuilds": 0, "appended": 0, "repainted": 0, "previews": 0}
 
     # ----------------------------------------------------------------- the marks
     def add(self, mid: int, mark: Mark) -> bool:
@@ -100,6 +109,7 @@ class MarksLayer(_Item):
                 return False
         if mid in self.paths:
             self.remove(mid)
+        self._cancel_build()
         self.paths[mid] = (path, mark.intensity, mark.quality)
         rect = path.boundingRect()
         self.rects[mid] = rect
@@ -115,6 +125,7 @@ class MarksLayer(_Item):
     def remove(self, mid: int) -> bool:
         if self.paths.pop(mid, None) is None:
             return False
+        self._cancel_build()
         rect = self.rects.pop(mid)
         if mid in self._appended:
             self._appended.remove(mid)  # never painted into the image
@@ -133,10 +144,23 @@ class MarksLayer(_Item):
         """Forget the cached image: the next frame paints it again from the marks."""
         self._image = None
         self._key = None
+        self._build = None
         self._appended.clear()
         self._dirty.clear()
         self._top = max(self.paths, default=0)
         self.update()
+
+    def building(self) -> bool:
+        """True while the exact image for a new scale is being painted (a preview shows)."""
+        return self._build is not None
+
+    def _cancel_build(self) -> None:
+        """A mark changed while the exact image was being painted: the next frame paints it
+        whole (the preview would be stale)."""
+        if self._build is not None:
+            self._build = None
+            self._image = None
+            self._key = None
 
     # ----------------------------------------------------------------- painting
     def _paint_marks(self, p: QPainter, rect: QRectF | None = None) -> None:
@@ -171,6 +195,10 @@ class MarksLayer(_Item):
         local = QTransform(t.m11(), 0, 0, t.m22(), t.dx() - x0, t.dy() - y0)
         key = (t.m11(), t.m22(), round(t.dx() - x0, 6), round(t.dy() - y0, 6), w, h, dpr)
         self._origin = QPointF(x0, y0)
+        if key != self._key and self._image is not None and self._key is not None \
+                and self._key[-1] == dpr and len(self.paths) >= self.PROGRESSIVE_MIN_MARKS:
+            self._preview(p, key, local, w, h, dpr)
+            return
         if key != self._key or self._image is None:
             self._rebuild(key, local, w, h, dpr)
         elif self._dirty or self._appended:
@@ -187,6 +215,58 @@ class MarksLayer(_Item):
         if local is not None:
             q.setTransform(local)
         return q
+
+    def _preview(self, p: QPainter, key: tuple[float, ...], local: QTransform, w: int, h: int,
+                 dpr: float) -> None:
+        """After a zoom: the previous image scaled to the new size now (a little soft), and
+        the exact image painted in slices between events, shown when it is complete."""
+        assert self._image is not None and self._key is not None
+        if self._dirty or self._appended:
+            old = self._key
+            m11, m22, dx, dy = old[0], old[1], old[2], old[3]
+            self._refresh(QTransform(m11, 0, 0, m22, dx, dy))
+        if self._build is None or self._build[0] != key:
+            img = QImage(max(1, math.ceil(w * dpr)), max(1, math.ceil(h * dpr)),
+                         QImage.Format.Format_ARGB32_Premultiplied)
+            img.setDevicePixelRatio(dpr)
+            img.fill(Qt.GlobalColor.transparent)
+            self._build = (key, local, img, sorted(self.paths), [0])
+            QTimer.singleShot(0, self._build_slice)
+        m11, m22, dx, dy = self._key[0], self._key[1], self._key[2], self._key[3]
+        ow = self._image.width() / self._image.devicePixelRatio()
+        oh = self._image.height() / self._image.devicePixelRatio()
+        # the old image's corner is at device (dx, dy) from the item's origin, old scale
+        target = QRectF(-dx / m11, -dy / m22, ow / m11, oh / m22)
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(target, self._image)
+        p.restore()
+        self.stats["previews"] += 1
+
+    def _build_slice(self) -> None:
+        build = self._build
+        if build is None:
+            return
+        key, local, img, order, done = build
+        q = QPainter(img)
+        q.setTransform(local)
+        q.setRenderHint(QPainter.RenderHint.Antialiasing)
+        q.setClipPath(self.vp.outline)
+        for mid in order[done[0]:done[0] + self.BUILD_SLICE]:
+            path, intensity, quality = self.paths[mid]
+            paint_mark_path(q, path, intensity, quality)
+        q.end()
+        done[0] += self.BUILD_SLICE
+        if done[0] < len(order):
+            QTimer.singleShot(0, self._build_slice)
+            return
+        self._build = None
+        self._image, self._key = img, key
+        self._appended.clear()
+        self._dirty.clear()
+        self._top = max(self.paths, default=0)
+        self.stats["rebuilds"] += 1
+        self.update()
 
     def _rebuild(self, key: tuple[float, ...], local: QTransform, w: int, h: int,
                  dpr: float) -> None:
