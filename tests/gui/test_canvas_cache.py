@@ -235,3 +235,26 @@ def test_a_zoom_on_a_large_drawing_shows_a_preview_then_the_exact_image(canvas, 
     push(canvas, strokes(2, patterns=False, seed=21))  # one on the front, one on the back
     assert not any(layer.building() for layer in layers)
     assert_same(render(canvas, dpr), render(canvas, dpr, cached=False), "stroke during build")
+
+
+def test_undone_marks_leave_nothing_behind_in_the_layers(canvas):
+    """Memory over a long day: the layers hold exactly the marks on the drawing — no path,
+    rectangle or pending repaint of an undone stroke stays behind (benchmarks/bench_memory.py
+    measures the resident memory)."""
+    push(canvas, strokes(40, patterns=True))
+    render(canvas, 1.0)
+    stack = canvas.editor.stack
+    for _round in range(3):
+        for _ in range(40):
+            stack.undo()
+        render(canvas, 1.0)
+        for g in canvas.groups.values():
+            assert not g.marks.paths and not g.marks.rects
+            assert not g.marks._dirty and not g.marks._appended
+        for _ in range(40):
+            stack.redo()
+        render(canvas, 1.0)
+    ids = set(canvas.editor.model.marks)
+    held = set().union(*(set(g.marks.paths) for g in canvas.groups.values()))
+    assert held == ids
+    assert set().union(*(set(g.marks.rects) for g in canvas.groups.values())) == ids

@@ -72,6 +72,8 @@ class MarksLayer(_Item):
     MAX_CACHE_PIXELS = 6_000_000
     #: more removed rectangles than this in one frame: their union is repainted at once
     MAX_DIRTY_RECTS = 12
+    #: more pending changes than this (a view not on screen): the image is dropped instead
+    MAX_PENDING = 64
     #: from this many marks on, a new scale (zoom) first shows the previous image scaled, at
     #: once, and paints the exact one in slices of BUILD_SLICE marks between events
     PROGRESSIVE_MIN_MARKS = 300
@@ -119,6 +121,7 @@ class MarksLayer(_Item):
             else:
                 self._dirty.append(rect)  # under other marks: repaint its rectangle
         self._top = max(self._top, mid)
+        self._bound()
         self.update(rect.adjusted(-2, -2, 2, 2))
         return True
 
@@ -131,8 +134,15 @@ class MarksLayer(_Item):
             self._appended.remove(mid)  # never painted into the image
         elif self._image is not None:
             self._dirty.append(rect)
+        self._bound()
         self.update(rect.adjusted(-2, -2, 2, 2))
         return True
+
+    def _bound(self) -> None:
+        """A view not on screen never paints: past a few dozen pending changes its image is
+        dropped (painted whole when it is shown again) rather than the list growing."""
+        if len(self._dirty) + len(self._appended) > self.MAX_PENDING:
+            self.invalidate()
 
     def clear(self) -> None:
         """No marks (a new or opened drawing): the cache is dropped with them."""
@@ -174,6 +184,8 @@ class MarksLayer(_Item):
 
     def paint(self, p: QPainter, _o: QStyleOptionGraphicsItem, _w: QWidget | None = None) -> None:
         if not self.paths:
+            if self._image is not None:
+                self.invalidate()  # nothing to keep: the image and its pending repaints go
             return
         t = p.worldTransform()
         if not self.cached or t.type().value > QTransform.TransformationType.TxScale.value:
