@@ -79,7 +79,7 @@ def render(canvas: Any, dpr: float, *, cached: bool = True) -> np.ndarray:
 
 
 def stats(canvas: Any) -> dict[str, int]:
-    out = {"rebuilds": 0, "appended": 0, "repainted": 0, "previews": 0}
+    out = {"rebuilds": 0, "appended": 0, "repainted": 0, "previews": 0, "restored": 0}
     for g in canvas.groups.values():
         for k, v in g.marks.stats.items():
             out[k] += v
@@ -114,10 +114,23 @@ def test_cached_and_uncached_renders_are_identical_after_every_kind_of_change(ca
     after_add = stats(canvas)
     assert after_add["appended"] > base["appended"]
     assert after_add["rebuilds"] == base["rebuilds"], "a new stroke must not rebuild the cache"
-    canvas.editor.stack.undo()  # the image repaints that stroke's rectangle only
+    canvas.editor.stack.undo()  # the top stroke: the pixels under it are put back
     check("undo")
-    assert stats(canvas)["repainted"] > after_add["repainted"]
+    assert stats(canvas)["restored"] > after_add["restored"]
+    assert stats(canvas)["repainted"] == after_add["repainted"]
     assert stats(canvas)["rebuilds"] == base["rebuilds"]
+    canvas.editor.stack.undo()
+    canvas.editor.stack.undo()
+    check("three undone")
+    canvas.editor.stack.redo()
+    check("redo on top")
+    from hipmap.model.edits import RemoveMarks
+
+    canvas.editor.push(RemoveMarks("Remove", ids=[min(canvas.editor.model.marks)]))
+    check("an old mark removed")  # under others: its rectangle is repainted
+    assert stats(canvas)["repainted"] > after_add["repainted"]
+    canvas.editor.stack.undo()
+    check("brought back")
     canvas.editor.stack.undo()
     canvas.editor.stack.redo()
     check("redo")

@@ -74,6 +74,8 @@ class MarksLayer(_Item):
     MAX_DIRTY_RECTS = 12
     #: more pending changes than this (a view not on screen): the image is dropped instead
     MAX_PENDING = 64
+    #: how many of the last strokes can be undone by putting their pixels back
+    MAX_PATCHES = 24
     #: from this many marks on, a new scale (zoom) first shows the previous image scaled, at
     #: once, and paints the exact one in slices of BUILD_SLICE marks between events
     PROGRESSIVE_MIN_MARKS = 300
@@ -91,13 +93,18 @@ class MarksLayer(_Item):
         self._top = 0  # the highest mark id painted into the image (drawing order)
         self._appended: list[int] = []  # added on top since the last frame
         self._dirty: list[QRectF] = []  # item rectangles to repaint in the image
+        #: the pixels under each of the last marks painted on top (device rectangle, copy):
+        #: undoing the top mark puts them back instead of repainting the marks under it
+        self._patches: list[tuple[int, QRect, QImage]] = []
+        self._restore: list[tuple[QRect, QImage]] = []  # patches to put back next frame
         #: the exact image being painted in slices after a zoom (key, transform, image,
         #: the marks in drawing order, how many are painted)
         self._build: tuple[tuple[float, ...], QTransform, QImage, list[int], list[int]] | None
         self._build = None
         #: what the cache did, for tests: full rebuilds, marks appended, rectangles repainted,
         #: frames shown from the previous scale while the exact image was being painted
-        self.stats = {"rebuilds": 0, "appended": 0, "repainted": 0, "previews": 0}
+        self.stats = {"rebuilds": 0, "appended": 0, "repainted": 0, "previews": 0,
+                      "restored": 0}
 
     # ----------------------------------------------------------------- the marks
     def add(self, mid: int, mark: Mark) -> bool:
@@ -133,7 +140,14 @@ class MarksLayer(_Item):
         if mid in self._appended:
             self._appended.remove(mid)  # never painted into the image
         elif self._image is not None:
-            self._dirty.append(rect)
+            if not self._dirty and self._patches and self._patches[-1][0] == mid:
+                _mid, phys, patch = self._patches.pop()  # the top mark: its pixels go back
+                self._restore.append((phys, patch))
+            else:
+                self._dirty.append(rect)
+                self._patches.clear()
+        if mid >= self._top:
+            self._top = max(self.paths, default=0)
         self._bound()
         self.update(rect.adjusted(-2, -2, 2, 2))
         return True
@@ -141,7 +155,7 @@ class MarksLayer(_Item):
     def _bound(self) -> None:
         """A view not on screen never paints: past a few dozen pending changes its image is
         dropped (painted whole when it is shown again) rather than the list growing."""
-        if len(self._dirty) + len(self._appended) > self.MAX_PENDING:
+        if len(self._dirty) + len(self._appended) + len(self._restore) > self.MAX_PENDING:
             self.invalidate()
 
     def clear(self) -> None:
@@ -157,6 +171,8 @@ class MarksLayer(_Item):
         self._build = None
         self._appended.clear()
         self._dirty.clear()
+        self._patches.clear()
+        self._restore.clear()
         self._top = max(self.paths, default=0)
         self.update()
 
@@ -213,7 +229,7 @@ class MarksLayer(_Item):
             return
         if key != self._key or self._image is None:
             self._rebuild(key, local, w, h, dpr)
-        elif self._dirty or self._appended:
+        elif self._dirty or self._appended or self._restore:
             self._refresh(local)
         p.save()
         p.setWorldTransform(QTransform())
@@ -233,7 +249,7 @@ class MarksLayer(_Item):
         """After a zoom: the previous image scaled to the new size now (a little soft), and
         the exact image painted in slices between events, shown when it is complete."""
         assert self._image is not None and self._key is not None
-        if self._dirty or self._appended:
+        if self._dirty or self._appended or self._restore:
             old = self._key
             m11, m22, dx, dy = old[0], old[1], old[2], old[3]
             self._refresh(QTransform(m11, 0, 0, m22, dx, dy))
@@ -276,6 +292,8 @@ class MarksLayer(_Item):
         self._image, self._key = img, key
         self._appended.clear()
         self._dirty.clear()
+        self._patches.clear()
+        self._restore.clear()
         self._top = max(self.paths, default=0)
         self.stats["rebuilds"] += 1
         self.update()
@@ -289,6 +307,8 @@ class MarksLayer(_Item):
         self._image, self._key = img, key
         self._appended.clear()
         self._dirty.clear()
+        self._patches.clear()
+        self._restore.clear()
         self._top = max(self.paths, default=0)
         q = self._painter(local)
         self._paint_marks(q)
@@ -298,7 +318,17 @@ class MarksLayer(_Item):
     def _refresh(self, local: QTransform) -> None:
         """Bring the image up to date with the marks added and removed since the last frame."""
         assert self._image is not None
+        if self._restore:  # undone top marks: their pixels back, newest first
+            q = QPainter(self._image)
+            q.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            dpr = self._image.devicePixelRatio()
+            for phys, patch in self._restore:
+                q.drawImage(QPointF(phys.x() / dpr, phys.y() / dpr), patch)
+                self.stats["restored"] += 1
+            q.end()
+            self._restore.clear()
         if self._dirty:
+            self._patches.clear()
             rects = list(self._dirty) + [self.rects[m] for m in self._appended
                                          if m in self.rects]
             if len(rects) > self.MAX_DIRTY_RECTS:
@@ -328,12 +358,22 @@ class MarksLayer(_Item):
             q = self._painter(local)
             q.setRenderHint(QPainter.RenderHint.Antialiasing)
             q.setClipPath(self.vp.outline)
+            dpr = self._image.devicePixelRatio()
+            whole = self._image.rect()
             for mid in self._appended:
                 if mid in self.paths:
+                    r = local.mapRect(self.rects[mid])
+                    phys = QRectF(r.x() * dpr, r.y() * dpr, r.width() * dpr,
+                                  r.height() * dpr).toAlignedRect().adjusted(-3, -3, 3, 3)
+                    phys = phys.intersected(whole)
+                    patch = self._image.copy(phys)
+                    patch.setDevicePixelRatio(dpr)
+                    self._patches.append((mid, phys, patch))
                     path, intensity, quality = self.paths[mid]
                     paint_mark_path(q, path, intensity, quality)
                     self.stats["appended"] += 1
             q.end()
+            del self._patches[:-self.MAX_PATCHES]
         self._dirty.clear()
         self._appended.clear()
 
