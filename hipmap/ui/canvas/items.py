@@ -434,6 +434,8 @@ class OverlayItem(_Item):
         self.covered: dict[str, float] = {}
         self.dermatomes = False
         self.anchors = {rid: a.geom.representative_point() for rid, a in vp.view.regions.items()}
+        # redrawn when the coverage or the scale changes, not on every frame of a live stroke
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def set_state(self, covered: Mapping[str, float], dermatomes: bool) -> None:
         covered = {r: c for r, c in covered.items() if r in self.vp.regions}

@@ -22,6 +22,13 @@ MIN_SCALE_FOR_GUIDE_NAMES = 0.3  # the guides name what fits down to this scale
 MAX_LIVE_LINES = 8  # regions listed by the live preview; more are counted
 
 
+def _shows(p: QPainter, box: QRectF) -> bool:
+    """Whether ``box`` is in the part of the viewport this frame repaints (the names are
+    placed over the whole view, but only those in the repainted part are drawn: a pointer
+    move repaints a small area)."""
+    return not p.hasClipping() or box.intersects(p.clipBoundingRect())
+
+
 def pin_text(atlas_text: str) -> str:
     """The pinned form of an atlas label: "patient's RIGHT", or a view's heading without
     its explanation ("FRONT — patient facing you" -> "FRONT")."""
@@ -84,6 +91,8 @@ def draw_region_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF,
                     continue  # no free place nearby: leave it to the region list
             taken.append(r)
             drawn.append(rid)
+            if not _shows(p, r):
+                continue
             p.setPen(QPen(QColor(29, 53, 87, 160), 0.8))
             p.setBrush(QColor(255, 255, 255, 225))
             p.drawRoundedRect(r, 4, 4)
@@ -131,6 +140,8 @@ def draw_guide_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF,
             continue
         taken.append(r)
         drawn.append((rid, r))
+        if not _shows(p, r):
+            continue
         color = LIVE if kind == "live" else GUIDE_HOVER
         p.setPen(QPen(color, 1.6))
         p.setBrush(QColor(255, 255, 255, 240))
@@ -160,7 +171,8 @@ def draw_guide_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF,
                 continue  # no room: the hover names it
             taken.append(r)
             drawn.append((rid, r))
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+            if _shows(p, r):
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
     return drawn
 
 
@@ -189,6 +201,8 @@ def draw_live_list(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF) -> list[str
     box = QRectF(vp_rect.left() + 8, vp_rect.bottom() - 8 - bh, w, bh)
     if canvas.live_point is not None and canvas.live_point.x() < vp_rect.center().x():
         box.moveRight(vp_rect.right() - 8)  # the corner away from the stroke
+    if not _shows(p, box.adjusted(-2, -2, 2, 2)):
+        return lines
     p.setPen(QPen(LIVE, 1.4))
     p.setBrush(QColor(255, 255, 255, 235))
     p.drawRoundedRect(box, 6, 6)

@@ -98,6 +98,7 @@ class BodyCanvas(QGraphicsView):
         #: the regions the live stroke is covering, in the order it reached them
         self.live_regions: list[str] = []
         self.live_point: QPointF | None = None  # where the live stroke began (viewport)
+        self._live_at = (0.0, 0.0)  # where the live preview last looked (diagram units)
         #: what the last frame drew over the scene: the regions named, the sides pinned
         self.names_drawn: list[str] = []
         self.guide_names: list[str] = []  # the regions the guides named (hover first)
@@ -338,6 +339,10 @@ class BodyCanvas(QGraphicsView):
         if g is None:
             return
         r = self.tools.width * 0.45 if self.tools.tool == "brush" else 0.0
+        if self.live_regions and abs(x - self._live_at[0]) + abs(y - self._live_at[1]) \
+                < max(2.0, r * 0.5):
+            return  # close to the last look-up: the same regions (fewer queries per move)
+        self._live_at = (x, y)
         found = False
         for dx, dy in ((0.0, 0.0), (r, 0.0), (-r, 0.0), (0.0, r), (0.0, -r)):
             rid = g.view.region_at(x + dx, y + dy)
