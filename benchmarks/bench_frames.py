@@ -8,7 +8,7 @@ event to the event loop drained with the canvas' frame painted (a paint event se
 viewport):
 
 * stroke end (mouse release) → the ranking updated and the next frame painted;
-* a zoom step (+ / −) → the next frame (from 300 marks in a view, the previous image scaled)
+* a zoom step (+ / −) → the next frame (from 100 marks in a view, the previous image scaled)
   and → the exact frame (the marks painted again at the new scale, in slices between events);
 * an undo → the next frame (then a redo, untimed, keeps the size);
 * a pointer move while painting, with the frame it causes.
@@ -123,7 +123,7 @@ def main(argv: list[str]) -> int:
             while Painted.n == before:  # the first frame at the new scale, painted
                 app.processEvents()
             first = time.perf_counter()
-            if any(layer.building() for layer in layers):
+            if any(getattr(layer, "building", bool)() for layer in layers):
                 while any(layer.building() for layer in layers):  # the exact image, in slices
                     app.processEvents()
                 drain()  # ... and the frame that shows it

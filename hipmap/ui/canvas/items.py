@@ -78,7 +78,7 @@ class MarksLayer(_Item):
     MAX_PATCHES = 24
     #: from this many marks on, a new scale (zoom) first shows the previous image scaled, at
     #: once, and paints the exact one in slices of BUILD_SLICE marks between events
-    PROGRESSIVE_MIN_MARKS = 300
+    PROGRESSIVE_MIN_MARKS = 100
     BUILD_SLICE = 150
 
     def __init__(self, vp: ViewPainter, parent: QGraphicsItem) -> None:
