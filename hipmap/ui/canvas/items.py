@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -273,8 +274,8 @@ class MarksLayer(_Item):
 
     def _build_slice(self) -> None:
         build = self._build
-        if build is None:
-            return
+        if build is None or not shiboken6.isValid(self):
+            return  # cancelled, or the canvas was closed meanwhile
         key, local, img, order, done = build
         q = QPainter(img)
         q.setTransform(local)
