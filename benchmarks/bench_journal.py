@@ -1,8 +1,9 @@
 """The recovery journal's cost per finished stroke on a 500-stroke drawing (issue 9).
 
 Baseline in the same run: what the first release did after every change — the whole
-document serialised and written atomically (temp file, fsync, rename). The journal appends
-one line (the new stroke) and fsyncs it, synchronously, before the stroke's handler returns.
+document serialised and written atomically (temp file, fsync, rename). The journal writes
+one line (the new stroke) before the stroke's handler returns — what the paint path pays —
+and its writer thread fdatasyncs it: "on the disk" is the time until that sync is done.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def main() -> int:
         model.load(Document(marks=strokes[:N_STROKES]))
         rec = Recorder(model, FileJournalStore(Path(tmp) / "recovery"))
         rec.set_modified(True)
-        journal_ms, whole_ms, sizes = [], [], []
+        journal_ms, durable_ms, whole_ms, sizes = [], [], [], []
         for s in strokes[N_STROKES:]:
             (mid,) = model.add_marks([s])  # the geometry is not what is measured: the entry is
             model.remove_marks([mid])
@@ -42,6 +43,8 @@ def main() -> int:
             before = rec.writer.size()
             rec._append(entry)
             journal_ms.append((time.perf_counter() - t0) * 1000)
+            rec.writer.sync()
+            durable_ms.append((time.perf_counter() - t0) * 1000)
             sizes.append(rec.writer.size() - before)
             doc = model.document()
             t0 = time.perf_counter()
@@ -49,11 +52,14 @@ def main() -> int:
             whole_ms.append((time.perf_counter() - t0) * 1000)
         j, w = statistics.median(journal_ms), statistics.median(whole_ms)
         print(f"hipmap recovery journal ({N_STROKES} strokes in the drawing, {RUNS} runs)")
-        print(f"  journal: one appended entry + fdatasync median {j:6.2f} ms  "
+        print(f"  journal: one entry written (the paint path) median {j:6.2f} ms  "
               f"(p95 {sorted(journal_ms)[int(RUNS * 0.95)]:.2f} ms), "
               f"{statistics.median(sizes):.0f} bytes")
+        d = statistics.median(durable_ms)
+        print(f"  journal: the entry on the disk (writer thread's fdatasync) median {d:6.2f} ms "
+              f"(p95 {sorted(durable_ms)[int(RUNS * 0.95)]:.2f} ms)")
         print(f"  baseline: whole document, atomic write median {w:6.2f} ms  "
-              f"({len(doc.dumps()) // 1024} KB)  -> journal is {w / j:.1f}x cheaper")
+              f"({len(doc.dumps()) // 1024} KB)  -> paint path {w / j:.0f}x cheaper")
         rec.close(discard=True)
     return 0
 

@@ -170,3 +170,70 @@ def test_a_damaged_journal_is_never_offered_as_a_drawing(tmp_path, bad):
     folder.mkdir()
     (folder / "x.journal").write_bytes(bad)
     assert FileJournalStore(folder).orphans() == []
+
+
+def test_an_entry_is_in_the_file_before_append_returns_and_synced_off_the_paint_path(
+        tmp_path, monkeypatch):
+    """kill -9 safety: the entry is written (readable through another descriptor) when the
+    stroke's handler returns, even while the disk sync is still held up; power-cut safety:
+    the sync happens on the journal's thread, promptly, without the window waiting for it."""
+    import threading
+
+    gate = threading.Event()
+    synced: list[int] = []
+    real_sync = journal._SYNC
+
+    def slow_sync(fd: int) -> None:
+        gate.wait(10)  # a disk that takes its time
+        real_sync(fd)
+        synced.append(fd)
+
+    monkeypatch.setattr(journal, "_SYNC", slow_sync)
+    model, rec, _store = recorded(tmp_path)
+    rec.set_modified(True)
+    model.add_marks([stroke(300)])
+    model.add_marks([stroke(320)])  # returns although the first sync is still waiting
+    assert not synced
+    assert len(entries(rec.writer.path)[-1]["add"]) == 1
+    assert replay(entries(rec.writer.path))[0].marks == model.document().marks
+    assert not rec.writer.sync(timeout=0.05)  # not yet on the disk
+    gate.set()
+    assert rec.writer.sync(timeout=10)
+    assert synced  # entries written meanwhile share a sync
+    rec.close(discard=False)
+
+
+def test_close_syncs_what_is_left_and_a_failed_sync_is_reported(tmp_path, monkeypatch):
+    calls: list[int] = []
+    real_sync = journal._SYNC
+
+    def counting(fd: int) -> None:
+        calls.append(fd)
+        real_sync(fd)
+
+    monkeypatch.setattr(journal, "_SYNC", counting)
+    model, rec, _store = recorded(tmp_path)
+    errors: list[str | None] = []
+    rec.on_error = errors.append
+    rec.set_modified(True)
+    writer = rec.writer
+    model.add_marks([stroke(300)])
+    assert writer.sync(timeout=10) and calls
+
+    def broken(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(journal, "_SYNC", broken)
+    model.add_marks([stroke(340)])
+    assert writer.sync(timeout=10)
+    monkeypatch.setattr(journal, "_SYNC", counting)
+    model.add_marks([stroke(380)])  # the failed sync is said, and the journal rewritten whole
+    assert errors and "Input/output" in errors[0]
+    model.add_marks([stroke(420)])
+    assert errors[-1] is None
+    assert replay(entries(writer.path))[0].marks == model.document().marks
+    n = len(calls)
+    model.add_marks([stroke(460)])
+    rec.close(discard=False)  # kept on the disk: the last entry synced before the close
+    assert len(calls) > n
+    assert replay(entries(writer.path))[0].marks == model.document().marks

@@ -67,6 +67,8 @@ class Actions(QObject):
             mgroup.addAction(act)
             self.modes[mode] = act
         self.dermatomes = a(_("&Dermatomes (L1–S2)"), "D", checkable=True)
+        self.guides = a(_("Region &Guides"), "G", checkable=True)
+        self.guides.setStatusTip(_("Outline and name every region; hover over one to name it"))
         self.zoom_in = a(_("Zoom &In"), S.ZoomIn)
         self.zoom_out = a(_("Zoom &Out"), S.ZoomOut)
         self.fit = a(_("&Fit Views"), "Ctrl+0")
@@ -113,6 +115,7 @@ class Actions(QObject):
         view.addActions(list(self.modes.values()))
         view.addSeparator()
         view.addAction(self.dermatomes)
+        view.addAction(self.guides)
         view.addSeparator()
         view.addActions([self.zoom_in, self.zoom_out, self.fit])
         help_.addActions([self.guide, self.shortcuts])

@@ -274,6 +274,8 @@ class MainWindow(QMainWindow):
             a.triggered.connect(lambda _c=False, m=mode: canvas.set_mode(m))
         act.dermatomes.triggered.connect(self.view_bar.set_dermatomes)
         self.view_bar.dermatomes_toggled.connect(act.dermatomes.setChecked)
+        act.guides.toggled.connect(canvas.set_guides)
+        canvas.guides_changed.connect(act.guides.setChecked)
         act.zoom_in.triggered.connect(lambda: canvas.zoom_by(1.25))
         act.zoom_out.triggered.connect(lambda: canvas.zoom_by(0.8))
         act.fit.triggered.connect(canvas.fit)
@@ -395,6 +397,7 @@ class MainWindow(QMainWindow):
         if isinstance(mode, str) and mode in VIEW_MODES:
             self.canvas.set_mode(mode)
         self.view_bar.set_dermatomes(str(s.value("view/dermatomes", "false")) == "true")
+        self.canvas.set_guides(str(s.value("view/guides", "false")) == "true")
 
     def save_settings(self) -> None:
         s = self.settings
@@ -403,6 +406,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/right_splitter", self.column.splitter_state())
         s.setValue("view/mode", self.canvas.mode)
         s.setValue("view/dermatomes", "true" if self.canvas.dermatomes else "false")
+        s.setValue("view/guides", "true" if self.canvas.guides_on else "false")
         s.sync()
 
     def closeEvent(self, ev: QCloseEvent) -> None:

@@ -9,15 +9,24 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from hipmap.i18n import pgettext
-from hipmap.knowledge.texts import region_name
-from hipmap.ui.canvas.items import HIGHLIGHT
+from hipmap.i18n import _, ngettext, pgettext
+from hipmap.knowledge.texts import region_label, region_name
+from hipmap.ui.canvas.items import GUIDE_HOVER, HIGHLIGHT, LIVE
 from hipmap.ui.diagram import label_text
 
 if TYPE_CHECKING:
     from hipmap.ui.canvas.widget import BodyCanvas
 
 MIN_SCALE_FOR_NAMES = 0.55  # screen pixels per diagram unit; below it, hover names regions
+MIN_SCALE_FOR_GUIDE_NAMES = 0.3  # the guides name what fits down to this scale
+MAX_LIVE_LINES = 8  # regions listed by the live preview; more are counted
+
+
+def _shows(p: QPainter, box: QRectF) -> bool:
+    """Whether ``box`` is in the part of the viewport this frame repaints (the names are
+    placed over the whole view, but only those in the repainted part are drawn: a pointer
+    move repaints a small area)."""
+    return not p.hasClipping() or box.intersects(p.clipBoundingRect())
 
 
 def pin_text(atlas_text: str) -> str:
@@ -30,12 +39,31 @@ def pin_text(atlas_text: str) -> str:
     return label_text(atlas_text).split(" — ")[0]
 
 
-def draw_region_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF) -> list[str]:
+def atlas_label_boxes(canvas: BodyCanvas) -> list[QRectF]:
+    """Where the atlas' own labels (RIGHT, LEFT, the view titles) are on the viewport: names
+    drawn over the diagram keep clear of them, so the patient's side is never hidden."""
+    boxes = []
+    k = canvas.transform().m11()
+    for name in canvas.visible_views():
+        g = canvas.groups[name]
+        for lab in g.view.labels:
+            size = float(lab.get("size", 20))
+            c = QPointF(canvas.mapFromScene(g.mapToScene(QPointF(float(lab["x"]),
+                                                                 float(lab["y"]) - size / 3))))
+            w = size * 0.7 * len(label_text(str(lab["text"]))) * k
+            boxes.append(QRectF(c.x() - w / 2 - 4, c.y() - size * k / 2 - 2, w + 8,
+                                size * k + 4))
+    return boxes
+
+
+def draw_region_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF,
+                      taken: list[QRectF] | None = None) -> list[str]:
     """Names of the painted regions, at a readable fixed size whatever the zoom — but
     only when the body is drawn large enough for them not to hide the drawing itself
     (the region list beside the canvas names them at any size). Returns the region ids
-    named."""
+    named; the boxes drawn are added to ``taken``."""
     drawn: list[str] = []
+    taken = atlas_label_boxes(canvas) if taken is None else taken
     if canvas.transform().m11() < MIN_SCALE_FOR_NAMES:
         return drawn
     font = QFont("DejaVu Sans")
@@ -43,16 +71,6 @@ def draw_region_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF) -> list[
     font.setBold(True)
     p.setFont(font)
     fm = QFontMetricsF(font)
-    taken: list[QRectF] = []
-    k = canvas.transform().m11()
-    for name in canvas.visible_views():  # the atlas' own labels stay readable
-        g = canvas.groups[name]
-        for lab in g.view.labels:
-            size = float(lab.get("size", 20))
-            c = QPointF(canvas.mapFromScene(g.mapToScene(QPointF(float(lab["x"]),
-                                                                 float(lab["y"]) - size / 3))))
-            w = size * 0.7 * len(label_text(str(lab["text"]))) * k
-            taken.append(QRectF(c.x() - w / 2, c.y() - size * k / 2, w, size * k))
     for name in canvas.visible_views():
         g = canvas.groups[name]
         for rid in sorted(g.overlay.covered, key=lambda r: g.overlay.anchors[r].y):
@@ -73,12 +91,127 @@ def draw_region_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF) -> list[
                     continue  # no free place nearby: leave it to the region list
             taken.append(r)
             drawn.append(rid)
+            if not _shows(p, r):
+                continue
             p.setPen(QPen(QColor(29, 53, 87, 160), 0.8))
             p.setBrush(QColor(255, 255, 255, 225))
             p.drawRoundedRect(r, 4, 4)
             p.setPen(HIGHLIGHT)
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
     return drawn
+
+
+def _place(r: QRectF, taken: list[QRectF]) -> QRectF | None:
+    """``r`` moved down past the boxes it would cover (a few tries), or None."""
+    for _attempt in range(6):
+        hit = next((t for t in taken if t.intersects(r)), None)
+        if hit is None:
+            return r
+        r.moveTop(hit.bottom() + 2)
+    return None if any(t.intersects(r) for t in taken) else r
+
+
+def draw_guide_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF,
+                     taken: list[QRectF]) -> list[tuple[str, QRectF]]:
+    """The region guides' names: the region under the pointer before painting, boxed, with
+    the patient's side ("RIGHT back of thigh"); with the guides on, every other region's name
+    that fits, small and faint (the atlas' RIGHT/LEFT stay in view beside them). The regions
+    a live stroke covers are outlined, not named over the stroke: the live list names them.
+    Returns the regions named, with their boxes."""
+    drawn: list[tuple[str, QRectF]] = []
+    strong: list[tuple[str, str, str]] = []
+    for name in canvas.visible_views():
+        g = canvas.groups[name]
+        if g.guides.hover and not canvas.live_regions:
+            strong.append((name, g.guides.hover, "hover"))
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(12)
+    font.setBold(True)
+    p.setFont(font)
+    fm = QFontMetricsF(font)
+    for name, rid, kind in strong:
+        g = canvas.groups[name]
+        anchor = g.overlay.anchors[rid]
+        c = QPointF(canvas.mapFromScene(g.mapToScene(QPointF(anchor.x, anchor.y))))
+        text = region_label(rid, full=False)
+        w = fm.horizontalAdvance(text) + 12
+        r = _place(QRectF(c.x() - w / 2, c.y() - 10, w, 20), taken)
+        if r is None:
+            continue
+        taken.append(r)
+        drawn.append((rid, r))
+        if not _shows(p, r):
+            continue
+        color = LIVE if kind == "live" else GUIDE_HOVER
+        p.setPen(QPen(color, 1.6))
+        p.setBrush(QColor(255, 255, 255, 240))
+        p.drawRoundedRect(r, 5, 5)
+        p.setPen(color)
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+    if not canvas.guides_on or canvas.transform().m11() < MIN_SCALE_FOR_GUIDE_NAMES:
+        return drawn
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(10 if canvas.transform().m11() >= MIN_SCALE_FOR_NAMES else 9)
+    p.setFont(font)
+    fm = QFontMetricsF(font)
+    p.setPen(QColor(29, 53, 87, 170))
+    for name in canvas.visible_views():
+        g = canvas.groups[name]
+        for rid in sorted(g.overlay.anchors, key=lambda r: g.overlay.anchors[r].y):
+            if rid in g.overlay.covered or rid == g.guides.hover:
+                continue
+            anchor = g.overlay.anchors[rid]
+            c = QPointF(canvas.mapFromScene(g.mapToScene(QPointF(anchor.x, anchor.y))))
+            if not vp_rect.contains(c):
+                continue
+            text = region_name(rid)
+            w = fm.horizontalAdvance(text) + 4
+            r = QRectF(c.x() - w / 2, c.y() - 7, w, 14)
+            if any(t.intersects(r) for t in taken):
+                continue  # no room: the hover names it
+            taken.append(r)
+            drawn.append((rid, r))
+            if _shows(p, r):
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+    return drawn
+
+
+def draw_live_list(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF) -> list[str]:
+    """While painting, a small list in a bottom corner of the canvas (the one away from the
+    stroke): the regions the stroke is covering, each with the patient's side. Returns its
+    lines."""
+    if not canvas.live_regions:
+        return []
+    lines = [_("This stroke covers:")]
+    shown = canvas.live_regions[:MAX_LIVE_LINES]
+    for rid in shown:
+        lines.append((_("Patient's RIGHT {region}") if rid.startswith("right.")
+                      else _("Patient's LEFT {region}")).format(region=region_name(rid)))
+    if len(canvas.live_regions) > len(shown):
+        extra = len(canvas.live_regions) - len(shown)
+        lines.append(ngettext("and {n} more region", "and {n} more regions", extra)
+                     .format(n=extra))
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(12)
+    p.setFont(font)
+    fm = QFontMetricsF(font)
+    h = fm.height() + 2
+    w = max(fm.horizontalAdvance(t) for t in lines) + 16
+    bh = h * len(lines) + 10
+    box = QRectF(vp_rect.left() + 8, vp_rect.bottom() - 8 - bh, w, bh)
+    if canvas.live_point is not None and canvas.live_point.x() < vp_rect.center().x():
+        box.moveRight(vp_rect.right() - 8)  # the corner away from the stroke
+    if not _shows(p, box.adjusted(-2, -2, 2, 2)):
+        return lines
+    p.setPen(QPen(LIVE, 1.4))
+    p.setBrush(QColor(255, 255, 255, 235))
+    p.drawRoundedRect(box, 6, 6)
+    for i, text in enumerate(lines):
+        font.setBold(i == 0)
+        p.setFont(font)
+        p.setPen(QColor("#222") if i == 0 else LIVE)
+        p.drawText(QPointF(box.left() + 8, box.top() + 5 + fm.ascent() + i * h), text)
+    return lines
 
 
 def draw_side_pins(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF) -> list[tuple[str, QRectF]]:

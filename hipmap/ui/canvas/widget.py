@@ -1,7 +1,7 @@
 """The body-map canvas: a QGraphicsView with one item group per diagram view.
 
 Per pointer move the canvas only extends the live path item (no geometry, no assessment);
-the finished stroke becomes one ``AddMarks`` edit; the eraser and taps are built by the
+the finished stroke becomes one ``AddStroke`` edit; the eraser and taps are built by the
 Qt-free builders of :mod:`hipmap.model.builders`. Committed marks of a view are painted by a
 single cached layer item (:mod:`.items`), so a live stroke repaints over pixmaps, not over
 500 paths. The labels pinned at a fixed screen size are drawn by :mod:`.labels`.
@@ -40,7 +40,13 @@ from hipmap.model.drawing import Change, ChangeKind
 from hipmap.model.edits import AddStroke
 from hipmap.ui.canvas.headings import draw_small_labels
 from hipmap.ui.canvas.items import ViewGroup
-from hipmap.ui.canvas.labels import draw_region_names, draw_side_pins
+from hipmap.ui.canvas.labels import (
+    atlas_label_boxes,
+    draw_guide_names,
+    draw_live_list,
+    draw_region_names,
+    draw_side_pins,
+)
 from hipmap.ui.commands import Editor
 from hipmap.ui.diagram import intensity_color
 from hipmap.ui.tools import ToolState
@@ -63,6 +69,7 @@ class BodyCanvas(QGraphicsView):
     mode_changed = Signal(str)
     zoom_changed = Signal(float)
     message = Signal(str)
+    guides_changed = Signal(bool)
 
     def __init__(self, editor: Editor, tools: ToolState, atlas: Atlas | None = None,
                  parent: QWidget | None = None) -> None:
@@ -87,8 +94,17 @@ class BodyCanvas(QGraphicsView):
         self.setMouseTracking(True)
         self.viewport().setMouseTracking(True)
         self._hover_region: str | None = None
+        #: region guides: every region outlined and named (the View menu's toggle, G)
+        self.guides_on = False
+        #: the regions the live stroke is covering, in the order it reached them
+        self.live_regions: list[str] = []
+        self.live_point: QPointF | None = None  # where the live stroke began (viewport)
+        self._live_at = (0.0, 0.0)  # where the live preview last looked (diagram units)
         #: what the last frame drew over the scene: the regions named, the sides pinned
         self.names_drawn: list[str] = []
+        self.guide_names: list[str] = []  # the regions the guides named (hover first)
+        self.guide_boxes: list[tuple[str, QRectF]] = []  # ... and where, on the viewport
+        self.live_list: list[str] = []  # the lines of the live preview's list
         self.pinned: list[tuple[str, QRectF]] = []
         self.small_labels: list[tuple[str, QRectF]] = []
         self.groups: dict[str, ViewGroup] = {}
@@ -181,6 +197,20 @@ class BodyCanvas(QGraphicsView):
         self.dermatomes = on
         self._update_overlay()
 
+    def set_guides(self, on: bool) -> None:
+        """Region guides: every region outlined faintly and named (at a readable zoom)."""
+        if on == self.guides_on:
+            return
+        self.guides_on = on
+        for g in self.groups.values():
+            g.guides.set_state(all_regions=on)
+        self.viewport().update()
+        self.guides_changed.emit(on)
+
+    def hover_region(self) -> str | None:
+        """The region under the pointer before painting (outlined and named)."""
+        return self._hover_region
+
     def set_territory(self, weights: Mapping[str, float]) -> None:
         for g in self.groups.values():
             g.territory.set_weights(weights)
@@ -188,12 +218,10 @@ class BodyCanvas(QGraphicsView):
     # ------------------------------------------------------------------ model
     def _rebuild_marks(self) -> None:
         for g in self.groups.values():
-            g.marks.paths.clear()
+            g.marks.clear()
         for mid, mark in self.editor.model.marks.items():
             for g in self.groups.values():
                 g.marks.add(mid, mark)
-        for g in self.groups.values():
-            g.marks.update()
         self._update_overlay()
 
     def _on_change(self, change: Change) -> None:
@@ -202,18 +230,13 @@ class BodyCanvas(QGraphicsView):
             return
         if change.kind is not ChangeKind.MARKS:
             return
-        dirty: set[str] = set()
-        for mid in change.removed:
-            for name, g in self.groups.items():
-                if g.marks.remove(mid):
-                    dirty.add(name)
+        for mid in change.removed:  # each layer repaints only what changed (its own update)
+            for g in self.groups.values():
+                g.marks.remove(mid)
         marks = self.editor.model.marks
         for mid in change.added:
-            for name, g in self.groups.items():
-                if g.marks.add(mid, marks[mid]):
-                    dirty.add(name)
-        for name in dirty:
-            self.groups[name].marks.update()
+            for g in self.groups.values():
+                g.marks.add(mid, marks[mid])
         self._update_overlay()
 
     def _update_overlay(self) -> None:
@@ -246,7 +269,11 @@ class BodyCanvas(QGraphicsView):
         self._origin = g.pos()
         local = scene_pt - self._origin
         self._points = [(local.x(), local.y())]
+        self._set_hover(None)
+        self.live_point = QPointF(pos)
         tool = self.tools.tool
+        if tool != "eraser":
+            self._track_live(local.x(), local.y())
         if tool == "tap":
             return True
         w = self.tools.width
@@ -276,6 +303,8 @@ class BodyCanvas(QGraphicsView):
         if self.tools.tool != "tap":
             self._path.lineTo(scene_pt)
             self.live.setPath(self._path)
+        if self.tools.tool == "brush":
+            self._track_live(x, y)
 
     def end_stroke(self, pos: QPointF | None = None) -> None:
         if self._group is None:
@@ -284,6 +313,7 @@ class BodyCanvas(QGraphicsView):
             self.move_stroke(pos)
         g, points = self._group, self._points
         self._group, self._points = None, []
+        self._set_live([])
         self.live.setVisible(False)
         self.live.setPath(QPainterPath())
         tool = self.tools.tool
@@ -300,7 +330,49 @@ class BodyCanvas(QGraphicsView):
 
     def cancel_stroke(self) -> None:
         self._group, self._points = None, []
+        self._set_live([])
         self.live.setVisible(False)
+
+    def _track_live(self, x: float, y: float) -> None:
+        """The live preview: the regions under the stroke's centre and edges at this point
+        (a few point-in-region look-ups; the coverage itself is computed at the stroke's end).
+        Repaints only when the stroke reaches a new region."""
+        g = self._group
+        if g is None:
+            return
+        r = self.tools.width * 0.45 if self.tools.tool == "brush" else 0.0
+        if self.live_regions and abs(x - self._live_at[0]) + abs(y - self._live_at[1]) \
+                < max(2.0, r * 0.5):
+            return  # close to the last look-up: the same regions (fewer queries per move)
+        self._live_at = (x, y)
+        found = False
+        for dx, dy in ((0.0, 0.0), (r, 0.0), (-r, 0.0), (0.0, r), (0.0, -r)):
+            rid = g.view.region_at(x + dx, y + dy)
+            if rid is not None and rid not in self.live_regions:
+                self.live_regions.append(rid)
+                found = True
+            if not r:
+                break
+        if found:
+            g.guides.set_state(live=tuple(self.live_regions))
+            self.viewport().update()  # the names and the list over the diagram
+
+    def _set_live(self, regions: list[str]) -> None:
+        if not regions and not self.live_regions:
+            return
+        self.live_regions = list(regions)
+        for g in self.groups.values():
+            g.guides.set_state(live=tuple(regions))
+        self.viewport().update()
+
+    def _set_hover(self, rid: str | None, group: ViewGroup | None = None) -> None:
+        if rid == self._hover_region and (
+                rid is None or (group is not None and group.guides.hover == rid)):
+            return
+        self._hover_region = rid
+        for g in self.groups.values():
+            g.guides.set_state(hover=rid if g is group else None)
+        self.viewport().update()
 
     def erase(self, view: str, points: Sequence[tuple[float, float]], width: float) -> bool:
         edit = erase_along(self.editor.model, view, points, width)
@@ -351,9 +423,9 @@ class BodyCanvas(QGraphicsView):
         if g is not None:
             local = scene_pt - g.pos()
             rid = g.view.region_at(local.x(), local.y())
-        if rid == self._hover_region:
+        if rid == self._hover_region and (rid is None or g.guides.hover == rid):
             return
-        self._hover_region = rid
+        self._set_hover(rid, g)
         if rid is None:
             QToolTip.hideText()
             return
@@ -361,6 +433,11 @@ class BodyCanvas(QGraphicsView):
                 else _("Patient's LEFT {region}")).format(region=region_name(rid, full=True))
         QToolTip.showText(global_pos, text,
                           self.viewport())
+
+    def leaveEvent(self, ev: QEvent) -> None:
+        if self._group is None:
+            self._set_hover(None)
+        super().leaveEvent(ev)
 
     def mouseReleaseEvent(self, ev: QMouseEvent) -> None:
         if self._pan_from is not None:
@@ -485,6 +562,11 @@ class BodyCanvas(QGraphicsView):
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.small_labels = draw_small_labels(self, p, vp_rect)  # (headings, issue 12)
-        self.names_drawn = draw_region_names(self, p, vp_rect)
+        # names never hide the patient's RIGHT/LEFT, nor the headings redrawn readable
+        taken = atlas_label_boxes(self) + [box for _text, box in self.small_labels]
+        self.names_drawn = draw_region_names(self, p, vp_rect, taken)
+        self.guide_boxes = draw_guide_names(self, p, vp_rect, taken)
+        self.guide_names = [rid for rid, _box in self.guide_boxes]
+        self.live_list = draw_live_list(self, p, vp_rect)
         self.pinned = draw_side_pins(self, p, vp_rect)
         p.restore()
