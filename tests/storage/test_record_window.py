@@ -353,6 +353,13 @@ def test_a_kiosk_submission_appears_live_and_opening_it_marks_it_opened(window, 
     win = window(db_url)
     panel = win.record.panel
     assert panel.tabText(1) == "Inbox"
+    # the panel starts hidden on a screen narrower than the folding layout's threshold
+    from hipmap.ui.layout import COMPACT_WIDTH
+
+    narrow = win.screen().availableGeometry().width() < COMPACT_WIDTH
+    assert win.record.dock.isHidden() == narrow
+    win.record.dock.hide()  # as the clinician may have left it
+    qtbot.waitUntil(lambda: win.record._inbox_seen is not None, timeout=15000)
     kiosk = open_store(db_url, user="kiosk", workstation="kiosk-1")
     calm = kiosk.submit_kiosk(json.dumps(drawing(None, answers={"age": 40})),
                               checkin=CheckIn(code="A1"))
@@ -362,6 +369,8 @@ def test_a_kiosk_submission_appears_live_and_opening_it_marks_it_opened(window, 
     urgent = kiosk.submit_kiosk(json.dumps(flagged), checkin=CheckIn(code="B2"))
     kiosk.close()
     qtbot.waitUntil(lambda: panel.tabText(1) == "Inbox (2)", timeout=15000)
+    # a new submission shows the panel, on its Inbox tab: a red flag waits for nobody
+    assert not win.record.dock.isHidden() and panel.currentIndex() == 1
     first = panel.inbox.item(0)
     from PySide6.QtCore import Qt
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from hipmap.i18n import _
+from hipmap.ui.layout import COMPACT_WIDTH
 from hipmap.ui.record.session import RecordSession, inbox_order
 from hipmap.ui.record.widgets import (
     ConflictDialog,
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 #: the app's settings key for the database chosen in the app (never with a password)
 SETTINGS_KEY = "record/url"
+#: whether the Visits and inbox panel is shown (kept between sessions)
+PANEL_KEY = "record/panel"
 
 
 class RecordUI:
@@ -46,6 +49,14 @@ class RecordUI:
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                               | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         win.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        # On a laptop-sized screen the panel would squeeze the diagram: it starts hidden
+        # there (Record > Visits and Inbox shows it; a new kiosk submission shows it too).
+        shown = win.settings.value(PANEL_KEY)
+        if shown is None:
+            self.dock.setVisible(_screen_width(win) >= COMPACT_WIDTH)
+        else:
+            self.dock.setVisible(str(shown).lower() in ("true", "1"))
+        self._inbox_seen: set[int] | None = None  # the submissions listed so far
         # menu: File-like commands of the record, before Help
         self.menu = QMenu(_("&Record"), win)
         self.new_visit = QAction(_("&New Visit"), win)
@@ -82,7 +93,7 @@ class RecordUI:
         win.files.changed.connect(self._visit)
         s.visits_loaded.connect(lambda v: self.panel.set_visits(
             v, info.visit if (info := s.current()) else None))
-        s.inbox_loaded.connect(self.panel.set_inbox)
+        s.inbox_loaded.connect(self._inbox)
         self._state()
 
     def _state(self) -> None:
@@ -92,6 +103,16 @@ class RecordUI:
         self.bar.new_visit.setEnabled(self.session.ready)
         self.bar.open_patient.setEnabled(self.session.ready)
         self.retry.setEnabled(not ready)
+
+    def _inbox(self, items: list[Any]) -> None:
+        """List the inbox; a submission that was not there before shows the panel on its
+        Inbox tab (a red flag from the kiosk must not wait for someone to look)."""
+        self.panel.set_inbox(items)
+        ids = {i.visit for i in items}
+        if self._inbox_seen is not None and ids - self._inbox_seen:
+            self.dock.show()
+            self.panel.setCurrentIndex(1)
+        self._inbox_seen = ids
 
     def _visit(self) -> None:
         s = self.session
@@ -191,9 +212,15 @@ class RecordUI:
         return self.history_dialog
 
     def close(self) -> None:
+        self.win.settings.setValue(PANEL_KEY, not self.dock.isHidden())
         if self.history_dialog is not None:
             self.history_dialog.close()
         self.session.close()
+
+
+def _screen_width(win: MainWindow) -> int:
+    screen = win.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry().width() if screen is not None else 0
 
 
 def attach(win: MainWindow, url: str | None, **session_options: Any) -> RecordUI:
