@@ -105,11 +105,12 @@ class RecordUI:
         self.retry.setEnabled(not ready)
 
     def _inbox(self, items: list[Any]) -> None:
-        """List the inbox; a submission that was not there before shows the panel on its
-        Inbox tab (a red flag from the kiosk must not wait for someone to look)."""
+        """List the inbox; a submission that was not there before (or waiting when the record
+        opens) shows the panel on its Inbox tab: a red flag from the kiosk must not wait for
+        someone to look."""
         self.panel.set_inbox(items)
         ids = {i.visit for i in items}
-        if self._inbox_seen is not None and ids - self._inbox_seen:
+        if ids - (self._inbox_seen or set()):  # at start-up too: submissions are waiting
             self.dock.show()
             self.panel.setCurrentIndex(1)
         self._inbox_seen = ids
