@@ -355,15 +355,10 @@ class MainWindow(QMainWindow):
     def print_to(self, printer: Any) -> int:
         """Print the clinical report — the same document as ``hipmap report`` — with the
         patient id, the date and page x of y on every page. Returns the page count."""
-        from PySide6.QtGui import QPageLayout
+        from hipmap.ui.report import print_report
 
-        from hipmap.ui.report import MARGINS_MM, paint_report
-
-        printer.setPageOrientation(QPageLayout.Orientation.Portrait)
-        printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
-        doc = self.model.document()
         since = self.record.session.since_last_visit() if self.record is not None else None
-        return paint_report(doc, printer, self.model.assessment(), since=since)
+        return print_report(self.model.document(), printer, self.model.assessment(), since)
 
     # ================================================================== help
     def show_about(self) -> None:

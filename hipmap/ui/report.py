@@ -86,6 +86,16 @@ def write_report_pdf(doc: Document, path: str, assessment: dict[str, Any] | None
     write_bytes(path, report_pdf_bytes(doc, assessment), verify=verify_pdf)
 
 
+def print_report(doc: Document, printer: Any, assessment: Any = None,
+                 since: dict[str, Any] | None = None) -> int:
+    """File > Print: the report on a printer, portrait with the report's margins."""
+    from PySide6.QtGui import QPageLayout
+
+    printer.setPageOrientation(QPageLayout.Orientation.Portrait)
+    printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+    return paint_report(doc, printer, assessment, since=since)
+
+
 def paint_report(doc: Document, device: Any, assessment: dict[str, Any] | None = None,
                  content: ReportContent | None = None,
                  since: dict[str, Any] | None = None) -> int:
