@@ -89,7 +89,8 @@ COMMANDS = {
 EXAMPLES = {"assess": 200, "assess-text": 60, "export": 60, "render": 25, "report": 12}
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", [  # render and report draw with Qt (make test-core has none)
+    pytest.param(c, marks=pytest.mark.gui) if c in ("render", "report") else c for c in COMMANDS])
 def test_every_command_is_valid_or_exits_2_with_one_line(command, tmp_path_factory, capsys):
     args, out_name, verify = COMMANDS[command]
     seen: dict[int, int] = {}

@@ -165,6 +165,7 @@ def test_render_scale_8_is_refused_with_a_usable_suggestion(tmp_path, capsys):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.gui  # it paints with Qt
 def test_a_long_stroke_is_drawn_from_its_coverage_polygon():
     from PySide6.QtCore import QPointF
 

@@ -58,6 +58,7 @@ def report_pdf(tmp_path_factory) -> Path:
 
 
 @needs_tools
+@pytest.mark.gui
 def test_every_section_is_there_in_order_urgency_and_red_flags_first(report_pdf):
     doc = load(EX / "red_flag_cauda_equina.hipmap.json")
     text = " ".join(pdf_text(report_pdf).split())
@@ -74,6 +75,7 @@ def test_every_section_is_there_in_order_urgency_and_red_flags_first(report_pdf)
 
 
 @needs_tools
+@pytest.mark.gui
 def test_patient_date_and_page_x_of_y_on_every_page(report_pdf):
     n = pages(report_pdf)
     assert n >= 2
@@ -84,6 +86,7 @@ def test_patient_date_and_page_x_of_y_on_every_page(report_pdf):
 
 
 @needs_tools
+@pytest.mark.gui
 def test_fonts_are_embedded_and_the_file_is_pdf_a_1b_and_sound(report_pdf):
     fonts = subprocess.run(["pdffonts", str(report_pdf)], capture_output=True, text=True,
                            check=True).stdout.splitlines()[2:]
@@ -97,6 +100,7 @@ def test_fonts_are_embedded_and_the_file_is_pdf_a_1b_and_sound(report_pdf):
 
 
 @needs_tools
+@pytest.mark.gui
 def test_the_legend_prints_at_seven_points_or_more(report_pdf):
     """Before: about 2 pt. Measured on the PDF: the legend image's pixel density."""
     from hipmap.ui.render import LEGEND_WIDTH
@@ -112,6 +116,7 @@ def test_the_legend_prints_at_seven_points_or_more(report_pdf):
 
 
 @needs_tools
+@pytest.mark.gui
 def test_no_internal_path_is_given_as_a_source(report_pdf):
     text = pdf_text(report_pdf)
     assert "shared/" not in text and ".md" not in text
@@ -141,6 +146,7 @@ def test_an_extra_cause_and_screening_fields_are_reported_not_crashed_on():
 
 
 @needs_tools
+@pytest.mark.gui
 @pytest.mark.parametrize("example", sorted(p.name for p in EX.glob("*.json")))
 def test_every_example_reports_every_section_and_the_whole_ranking(example, tmp_path):
     out = tmp_path / "r.pdf"
@@ -153,6 +159,7 @@ def test_every_example_reports_every_section_and_the_whole_ranking(example, tmp_
 
 
 @needs_tools
+@pytest.mark.gui
 def test_nothing_runs_off_the_page_even_with_a_long_patient_id(tmp_path):
     obj = json.loads((EX / "piriformis.hipmap.json").read_text())
     obj["patient"] = {"id": "X" * 60 + "-LONG-ID-" + "Y" * 31, "age": 33}
