@@ -232,3 +232,30 @@ def test_random_documents_give_a_valid_document_or_a_clean_error(obj):
         if isinstance(m, Stroke):
             assert m.width > 0 and all(math.isfinite(v) for p in m.points for v in p)
     assert document.loads(doc.dumps()).to_json() == doc.to_json()
+
+
+# ------------------------------------------------- what a saved region mark keeps (mutants)
+
+def test_a_region_marks_quality_and_part_coverage_are_saved_under_the_contract_keys():
+    mark = RegionMark("right.lateral_hip", 5, quality="shooting", coverage=0.5)
+    out = mark.to_json()
+    assert out["quality"] == "shooting"
+    assert out["coverage"] == 0.5
+    # and they come back on reading, so a saved drawing reopens as it was painted
+    back = document.from_json(doc_of(marks=[out])).marks[0]
+    assert (back.quality, back.coverage) == ("shooting", 0.5)
+
+
+def test_a_whole_region_mark_is_saved_without_a_coverage_key():
+    # 1.0 is the contract's default (the whole region): only a part is written out
+    assert "coverage" not in RegionMark("right.groin", 5).to_json()
+
+
+def test_a_drawing_whose_ink_is_exactly_at_the_limit_still_opens(monkeypatch):
+    d = doc_of()
+    ink = document.stroke_ink(document.from_json(d).marks[0])
+    monkeypatch.setattr(document, "MAX_INK", ink)  # the limit is "more than", not "as much as"
+    assert len(document.from_json(doc_of()).marks) == 2
+    monkeypatch.setattr(document, "MAX_INK", ink * 0.999)
+    with pytest.raises(InputError, match="paint more than the limit"):
+        document.from_json(doc_of())

@@ -271,3 +271,13 @@ def test_journal_files_are_private_and_listed_oldest_first(store):
     assert [o.updated for o in found] == sorted(o.updated for o in found)
     (store.folder / f".hidden{jm.SUFFIX}").write_text("{}")  # a temporary file: not a journal
     assert {o.ref for o in store.orphans()} == {first.ref, second.ref}
+
+
+def test_an_orphans_last_change_is_its_last_edit_not_a_later_keep_note():
+    base = {"op": "base", "t": "2026-01-01T10:00:00Z",
+            "doc": {"format": "hipmap.drawing/1", "marks": []}}
+    edit = {"op": "answer", "t": "2026-01-01T11:00:00Z", "id": "worse_sitting", "value": True}
+    kept = {"op": "kept", "t": "2026-01-01T12:00:00Z"}  # "keep it for later": no drawing change
+    o = jm._orphan("ref", [base, edit, kept])
+    assert (o.started, o.updated) == ("2026-01-01T10:00:00Z", "2026-01-01T11:00:00Z")
+    assert o.kept and o.entries == 3
