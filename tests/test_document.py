@@ -259,3 +259,44 @@ def test_a_drawing_whose_ink_is_exactly_at_the_limit_still_opens(monkeypatch):
     monkeypatch.setattr(document, "MAX_INK", ink * 0.999)
     with pytest.raises(InputError, match="paint more than the limit"):
         document.from_json(doc_of())
+
+
+def test_the_too_many_points_message_names_the_limit():
+    n = document.MAX_POINTS_PER_STROKE + 1
+    stroke = {"kind": "stroke", "view": "back", "width": 10, "points": [[1.0, 1.0]] * n}
+    msg = bad(doc_of(marks=[stroke]))
+    assert str(document.MAX_POINTS_PER_STROKE) in msg and str(n) in msg
+
+
+def test_an_overlong_recorded_at_is_refused():
+    # a valid time with (needlessly) many fractional digits, exactly as long as allowed
+    ok = "2026-11-25T10:30:00." + "1" * (document.MAX_RECORDED_AT - 26) + "+00:00"
+    assert len(ok) == document.MAX_RECORDED_AT
+    assert document.from_json(doc_of(recorded_at=ok)).recorded_at == ok
+    longer = ok.replace(".", ".1")
+    assert "recorded_at" in bad(doc_of(recorded_at=longer))
+
+
+def test_a_bad_patient_field_is_named_by_its_path_when_the_app_checks_an_edit():
+    with pytest.raises(InputError) as err:
+        document.validate_patient({"id": "P-1", "note": "bell\x07"})
+    assert err.value.path == "$.patient.note"
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_seen_as_too_large(tmp_path,
+                                                                           monkeypatch):
+    """The size is checked before reading; a file that grows in between (a copy still being
+    written) must still read as over the limit, never as a silently cut-off file."""
+    limit = 1 << 20  # one full read chunk: the growth is only seen by reading once more
+    path = tmp_path / "growing.hipmap.json"
+    path.write_bytes(b" " * limit)
+    real_stat = document.os.stat
+
+    def stat_then_grow(p, *a, **k):
+        st = real_stat(p, *a, **k)
+        with open(path, "ab") as f:
+            f.write(b"more")
+        return st
+
+    monkeypatch.setattr(document.os, "stat", stat_then_grow)
+    assert len(document.read_file_bytes(path, limit)) == limit + 1
