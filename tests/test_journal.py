@@ -281,3 +281,11 @@ def test_an_orphans_last_change_is_its_last_edit_not_a_later_keep_note():
     o = jm._orphan("ref", [base, edit, kept])
     assert (o.started, o.updated) == ("2026-01-01T10:00:00Z", "2026-01-01T11:00:00Z")
     assert o.kept and o.entries == 3
+
+
+def test_an_orphan_with_several_answers_counts_them_in_words():
+    base = {"op": "base", "t": "2026-01-01T10:00:00Z",
+            "doc": {"format": "hipmap.drawing/1", "marks": [],
+                    "answers": {"worse_sitting": True, "age": 50}}}
+    assert "0 marks, 2 answers" in jm._orphan("ref", [base]).describe()
+

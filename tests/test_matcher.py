@@ -276,3 +276,34 @@ def test_a_region_counts_as_painted_from_the_threshold_up():
     assert features_from({"right.groin": (1.0, 0)}, d, KB).painted == frozenset()  # no pain
     f = features_from({"right.groin": (0.5, 5), "left.groin": (0.5, 5)}, d, KB)
     assert f.sides["groin"] == {"right", "left"}
+
+
+def test_only_the_four_leading_causes_steer_the_next_questions():
+    """The questions separate the (at most four) leading causes: whichever cause ranks fifth
+    does not change them, however close its score."""
+    from hipmap.knowledge.matcher import Features, Ranked, next_questions
+
+    ids = list(KB.causes)
+    feats = Features(painted=frozenset(), sides={}, qualities=frozenset(), answers={},
+                     any_pain=True)
+    lead = [Ranked(c, 0.18, math.log(0.18)) for c in ids[:4]]
+    asked = set()
+    for fifth in ids[4:]:  # every other cause in fifth place, close behind
+        qs = next_questions([*lead, Ranked(fifth, 0.14, math.log(0.14))], feats, KB)
+        asked.add(tuple(q.answer for q in qs))
+    assert len(asked) == 1 and next(iter(asked))
+
+
+def test_a_causes_rank_is_found_by_its_id():
+    a = assess(doc(["right.lateral_hip"], {"age": 60}))
+    second = a.ranking[1]
+    assert a.ranked(second.cause) == (2, second)
+    assert a.ranked("no_such_cause") is None
+
+
+def test_area_pain_json_keeps_half_points_and_four_decimals():
+    from hipmap.knowledge.assessment import AreaPain
+
+    out = AreaPain("right.groin", 0.123456, 6.5).to_json()
+    assert out == {"id": "right.groin", "coverage": 0.1235, "intensity": 6.5}
+    assert AreaPain("right.groin", 1.0, 7.0).to_json()["intensity"] == 7  # a whole number

@@ -384,3 +384,9 @@ def test_a_screening_question_without_a_reason_shows_no_placeholder(tmp_path):
                            count=1), encoding="utf-8")
     first = load_knowledge(str(folder)).screens[0]
     assert first.why == ""  # shown as no reason, never as "None"
+
+
+def test_an_unknown_answer_in_a_condition_is_named():
+    with pytest.raises(ConditionError) as err:
+        parse("worse_when_dancing = yes")
+    assert "worse_when_dancing" in str(err.value)

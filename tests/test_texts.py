@@ -115,3 +115,8 @@ def test_region_label_names_the_patients_left_side_in_capitals():
     assert t.region_label("left.groin").startswith("LEFT ")
     assert t.region_label("right.groin").startswith("RIGHT ")
     assert t.region_label("left.groin", full=False) == "LEFT " + t.region_name("groin")
+
+
+def test_the_screening_line_starts_with_a_capital_when_one_topic_is_left_over():
+    line = t.screening_text(["bowel_bladder", "fever_chills", "weight_loss", "night_pain"])
+    assert line.startswith("Ask about: ") and line.endswith(" and 1 more.")
