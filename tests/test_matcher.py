@@ -307,3 +307,31 @@ def test_area_pain_json_keeps_half_points_and_four_decimals():
     out = AreaPain("right.groin", 0.123456, 6.5).to_json()
     assert out == {"id": "right.groin", "coverage": 0.1235, "intensity": 6.5}
     assert AreaPain("right.groin", 1.0, 7.0).to_json()["intensity"] == 7  # a whole number
+
+
+def test_compiled_knowledge_is_written_in_a_stable_line_by_line_form(tmp_path):
+    """compiled.json is committed: its keys are sorted and it has one value per line, so
+    reordering a TOML table changes nothing and a changed figure is a one-line diff."""
+    import json
+    import shutil
+
+    from hipmap.knowledge import base
+
+    root = tmp_path / "kb"
+    shutil.copytree(base.knowledge_dir(), root)
+    out = base.compile_knowledge(root)
+
+    def sorted_keys(pairs):
+        keys = [k for k, _v in pairs]
+        assert keys == sorted(keys)
+        return dict(pairs)
+
+    json.loads(out.read_text(encoding="utf-8"), object_pairs_hook=sorted_keys)
+    before = out.read_text(encoding="utf-8").splitlines()
+    f = root / "causes" / "hip_osteoarthritis.toml"
+    f.write_text(f.read_text(encoding="utf-8").replace("lr_yes = 1.8", "lr_yes = 1.9", 1),
+                 encoding="utf-8")
+    after = base.compile_knowledge(root).read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 2  # the digest and the figure
+    assert any("1.9" in b and "hip_osteoarthritis" not in b for _a, b in changed)
