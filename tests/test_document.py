@@ -300,3 +300,10 @@ def test_a_file_that_grows_past_the_limit_while_read_is_seen_as_too_large(tmp_pa
 
     monkeypatch.setattr(document.os, "stat", stat_then_grow)
     assert len(document.read_file_bytes(path, limit)) == limit + 1
+
+
+def test_an_unreadable_file_name_gets_a_reason_not_an_empty_message():
+    with pytest.raises(InputError) as err:
+        document.read_file_bytes("bad\x00name.hipmap.json", 1000)
+    assert isinstance(err.value.message, str) and err.value.message.strip()
+    assert "None" not in str(err.value)
