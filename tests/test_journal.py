@@ -289,3 +289,24 @@ def test_an_orphan_with_several_answers_counts_them_in_words():
                     "answers": {"worse_sitting": True, "age": 50}}}
     assert "0 marks, 2 answers" in jm._orphan("ref", [base]).describe()
 
+
+
+def test_a_new_journal_is_synced_into_its_folder(store, monkeypatch):
+    """After a power cut the journal must still be found: creating it syncs the folder's
+    entry too, not only the file's contents."""
+    import stat
+
+    synced_dirs = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            synced_dirs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(jm.os, "fsync", fsync)
+    writer = store.create()
+    try:
+        assert synced_dirs
+    finally:
+        writer.close(discard=True)
