@@ -310,3 +310,16 @@ def test_a_new_journal_is_synced_into_its_folder(store, monkeypatch):
         assert synced_dirs
     finally:
         writer.close(discard=True)
+
+
+def test_a_journal_that_cannot_be_locked_tells_the_user_a_reason(store, monkeypatch):
+    seen: list = []
+    model = DrawingModel()
+    rec = Recorder(model, store, on_error=seen.append)
+    rec.set_modified(True)
+    assert rec.writer is not None and seen == []
+    monkeypatch.setattr(jm._Lock, "acquire", staticmethod(lambda fd: False))
+    model.load(Document(marks=[RegionMark("right.groin")]))  # rewrites the journal
+    assert seen and seen[-1] and seen[-1] != "None"  # the reason shown in the window
+    monkeypatch.undo()
+    rec.close(discard=True)
