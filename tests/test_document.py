@@ -232,3 +232,78 @@ def test_random_documents_give_a_valid_document_or_a_clean_error(obj):
         if isinstance(m, Stroke):
             assert m.width > 0 and all(math.isfinite(v) for p in m.points for v in p)
     assert document.loads(doc.dumps()).to_json() == doc.to_json()
+
+
+# ------------------------------------------------- what a saved region mark keeps (mutants)
+
+def test_a_region_marks_quality_and_part_coverage_are_saved_under_the_contract_keys():
+    mark = RegionMark("right.lateral_hip", 5, quality="shooting", coverage=0.5)
+    out = mark.to_json()
+    assert out["quality"] == "shooting"
+    assert out["coverage"] == 0.5
+    # and they come back on reading, so a saved drawing reopens as it was painted
+    back = document.from_json(doc_of(marks=[out])).marks[0]
+    assert (back.quality, back.coverage) == ("shooting", 0.5)
+
+
+def test_a_whole_region_mark_is_saved_without_a_coverage_key():
+    # 1.0 is the contract's default (the whole region): only a part is written out
+    assert "coverage" not in RegionMark("right.groin", 5).to_json()
+
+
+def test_a_drawing_whose_ink_is_exactly_at_the_limit_still_opens(monkeypatch):
+    d = doc_of()
+    ink = document.stroke_ink(document.from_json(d).marks[0])
+    monkeypatch.setattr(document, "MAX_INK", ink)  # the limit is "more than", not "as much as"
+    assert len(document.from_json(doc_of()).marks) == 2
+    monkeypatch.setattr(document, "MAX_INK", ink * 0.999)
+    with pytest.raises(InputError, match="paint more than the limit"):
+        document.from_json(doc_of())
+
+
+def test_the_too_many_points_message_names_the_limit():
+    n = document.MAX_POINTS_PER_STROKE + 1
+    stroke = {"kind": "stroke", "view": "back", "width": 10, "points": [[1.0, 1.0]] * n}
+    msg = bad(doc_of(marks=[stroke]))
+    assert str(document.MAX_POINTS_PER_STROKE) in msg and str(n) in msg
+
+
+def test_an_overlong_recorded_at_is_refused():
+    # a valid time with (needlessly) many fractional digits, exactly as long as allowed
+    ok = "2026-11-25T10:30:00." + "1" * (document.MAX_RECORDED_AT - 26) + "+00:00"
+    assert len(ok) == document.MAX_RECORDED_AT
+    assert document.from_json(doc_of(recorded_at=ok)).recorded_at == ok
+    longer = ok.replace(".", ".1")
+    assert "recorded_at" in bad(doc_of(recorded_at=longer))
+
+
+def test_a_bad_patient_field_is_named_by_its_path_when_the_app_checks_an_edit():
+    with pytest.raises(InputError) as err:
+        document.validate_patient({"id": "P-1", "note": "bell\x07"})
+    assert err.value.path == "$.patient.note"
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_seen_as_too_large(tmp_path,
+                                                                           monkeypatch):
+    """The size is checked before reading; a file that grows in between (a copy still being
+    written) must still read as over the limit, never as a silently cut-off file."""
+    limit = 1 << 20  # one full read chunk: the growth is only seen by reading once more
+    path = tmp_path / "growing.hipmap.json"
+    path.write_bytes(b" " * limit)
+    real_stat = document.os.stat
+
+    def stat_then_grow(p, *a, **k):
+        st = real_stat(p, *a, **k)
+        with open(path, "ab") as f:
+            f.write(b"more")
+        return st
+
+    monkeypatch.setattr(document.os, "stat", stat_then_grow)
+    assert len(document.read_file_bytes(path, limit)) == limit + 1
+
+
+def test_an_unreadable_file_name_gets_a_reason_not_an_empty_message():
+    with pytest.raises(InputError) as err:
+        document.read_file_bytes("bad\x00name.hipmap.json", 1000)
+    assert isinstance(err.value.message, str) and err.value.message.strip()
+    assert "None" not in str(err.value)

@@ -217,3 +217,15 @@ def test_assessment_follows_each_edit(model):
     assert [r.id for r in model.assessment().regions] == ["right.groin"]
     model.remove_marks([1])
     assert model.assessment().regions == ()
+
+
+def test_stroke_ids_lists_only_the_strokes_of_the_view_asked_for():
+    model = DrawingModel()
+    front = Stroke("front", ((300.0, 300.0), (310.0, 320.0)), 12)
+    model.add_marks([BUTTOCK_TO_THIGH, GROIN, front])
+    by_id = dict(model.marks)
+    back_ids, front_ids, all_ids = (model.stroke_ids("back"), model.stroke_ids("front"),
+                                    model.stroke_ids())
+    assert [by_id[i] for i in back_ids] == [BUTTOCK_TO_THIGH]
+    assert [by_id[i] for i in front_ids] == [front]
+    assert sorted(all_ids) == sorted(back_ids + front_ids)  # the region mark is no stroke

@@ -6,6 +6,7 @@ The floors sit a few points under the figures measured on this branch with knowl
 a regression, they are not a target. Never change a knowledge-base number to lift them.
 """
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -148,3 +149,30 @@ def test_the_report_reads_as_the_readme_shows_it():
     assert "- `b` (literature): red flag fracture not raised (raised: ['dvt']); urgency " \
            "see_clinician below urgent" in text
     assert "- `b`: cb ranked 3; top 3: ca 0.50, cc 0.30, cb 0.20" in text
+
+
+def test_a_benign_case_counts_in_the_safety_check():
+    """A benign case states no red flags nor urgency bounds: it is still checked (never sent
+    to emergency), so the safety line counts it."""
+    from hipmap.knowledge.evaluate import Case
+
+    calm = Case(Path("d"), "d", "literature", "benign", None, None, None, None)
+    out = {"ranking": [{"cause": "other", "score": 1.0}], "urgency": "emergency",
+           "red_flags": []}
+    s = summarise(evaluate([calm], lambda _p: out))
+    assert (s.safety_checked, s.safety_failures) == (1, 1)
+
+
+def test_load_cases_reads_the_label_and_the_seed_cases_expectations(tmp_path):
+    (tmp_path / "literature").mkdir()
+    lit = {"format": "hipmap.drawing/1", "x-case": {"kind": "cause"},
+           "x-expect": {"cause": "hip_osteoarthritis"}}
+    (tmp_path / "literature" / "lit1.hipmap.json").write_text(json.dumps(lit))
+    seed = {"format": "hipmap.drawing/1", "x-expect": {"leading": "greater_trochanteric_pain"}}
+    (tmp_path / "seed1.hipmap.json").write_text(json.dumps(seed))
+    a, b = load_cases(tmp_path)
+    assert (a.name, a.origin, a.cause, a.red_flags) == ("lit1", "literature",
+                                                        "hip_osteoarthritis", None)
+    # a seed case that lists no red flags expects none
+    assert (b.name, b.origin, b.cause, b.red_flags) == ("seed1", "seed",
+                                                        "greater_trochanteric_pain", [])

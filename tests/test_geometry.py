@@ -237,3 +237,14 @@ def test_erasing_elsewhere_keeps_the_stroke_and_erasing_all_removes_it():
     s = Stroke("back", ((100, 500), (300, 500)), 10)
     assert erase(s, box(0, 0, 10, 10)) == [s]
     assert erase(s, box(0, 0, 600, 1000)) == []
+
+
+@pytest.mark.parametrize("n", range(65, 82))  # every length modulo the chunk size
+def test_a_long_self_crossing_scribble_paints_every_point_it_passes(n):
+    """A scribble above CHUNK_GUARD points is buffered in chunks: every length must work
+    and the painted area must still reach every point of the path."""
+    star = [(200 + 80 * math.cos(k * 6 * math.pi / 7), 200 + 80 * math.sin(k * 6 * math.pi / 7))
+            for k in range(n)]  # a seven-pointed star drawn over and over: self-crossing
+    assert not LineString(star).is_simple
+    poly = stroke_polygon(star, 6)
+    assert all(poly.contains(Point(p)) for p in star)

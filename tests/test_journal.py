@@ -271,3 +271,55 @@ def test_journal_files_are_private_and_listed_oldest_first(store):
     assert [o.updated for o in found] == sorted(o.updated for o in found)
     (store.folder / f".hidden{jm.SUFFIX}").write_text("{}")  # a temporary file: not a journal
     assert {o.ref for o in store.orphans()} == {first.ref, second.ref}
+
+
+def test_an_orphans_last_change_is_its_last_edit_not_a_later_keep_note():
+    base = {"op": "base", "t": "2026-01-01T10:00:00Z",
+            "doc": {"format": "hipmap.drawing/1", "marks": []}}
+    edit = {"op": "answer", "t": "2026-01-01T11:00:00Z", "id": "worse_sitting", "value": True}
+    kept = {"op": "kept", "t": "2026-01-01T12:00:00Z"}  # "keep it for later": no drawing change
+    o = jm._orphan("ref", [base, edit, kept])
+    assert (o.started, o.updated) == ("2026-01-01T10:00:00Z", "2026-01-01T11:00:00Z")
+    assert o.kept and o.entries == 3
+
+
+def test_an_orphan_with_several_answers_counts_them_in_words():
+    base = {"op": "base", "t": "2026-01-01T10:00:00Z",
+            "doc": {"format": "hipmap.drawing/1", "marks": [],
+                    "answers": {"worse_sitting": True, "age": 50}}}
+    assert "0 marks, 2 answers" in jm._orphan("ref", [base]).describe()
+
+
+
+def test_a_new_journal_is_synced_into_its_folder(store, monkeypatch):
+    """After a power cut the journal must still be found: creating it syncs the folder's
+    entry too, not only the file's contents."""
+    import stat
+
+    synced_dirs = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            synced_dirs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(jm.os, "fsync", fsync)
+    writer = store.create()
+    try:
+        assert synced_dirs
+    finally:
+        writer.close(discard=True)
+
+
+def test_a_journal_that_cannot_be_locked_tells_the_user_a_reason(store, monkeypatch):
+    seen: list = []
+    model = DrawingModel()
+    rec = Recorder(model, store, on_error=seen.append)
+    rec.set_modified(True)
+    assert rec.writer is not None and seen == []
+    monkeypatch.setattr(jm._Lock, "acquire", staticmethod(lambda fd: False))
+    model.load(Document(marks=[RegionMark("right.groin")]))  # rewrites the journal
+    assert seen and seen[-1] and seen[-1] != "None"  # the reason shown in the window
+    monkeypatch.undo()
+    rec.close(discard=True)

@@ -8,6 +8,7 @@ import shutil
 
 import pytest
 
+from hipmap.core.ids import OTHER
 from hipmap.knowledge.base import KnowledgeError, knowledge_dir, load_knowledge
 
 C = "causes/hip_osteoarthritis.toml"
@@ -177,3 +178,80 @@ def test_a_missing_file_and_a_missing_rule_are_named(tmp_path):
     with pytest.raises(KnowledgeError) as err:
         load_knowledge(str(folder))
     assert str(err.value) == f"{folder / 'causes'}: no cause files"
+
+
+# ------------------------------------------ ...and keeps what a valid file says (mutation tests)
+
+def _toml(folder, name):
+    import tomllib
+
+    return tomllib.loads((folder / name).read_text(encoding="utf-8"))
+
+
+def _edited_copy(tmp_path, file, old, new):
+    folder = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir(), folder)
+    (folder / "compiled.json").unlink()
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def test_a_causes_self_care_age_bands_and_notes_are_loaded_as_written():
+    kb = load_knowledge()
+    d = _toml(knowledge_dir(), C)
+    oa = kb.causes["hip_osteoarthritis"]
+    assert oa.self_care == d["self_care"] and oa.self_care  # the patient's advice
+    bands = [(b.lo, b.hi, b.lr) for b in oa.answers["age"].bands]
+    assert bands == [(b.get("from"), b.get("below"), b["lr"]) for b in d["answers"]["age"]["bands"]]
+    assert oa.answers["age"].lr(59) != oa.answers["age"].lr(60)  # 60 is where the bands meet
+    assert oa.answers["age"].note == d["answers"]["age"]["note"]  # the figure's reasoning
+
+
+def test_a_short_name_of_exactly_the_maximum_length_is_accepted(tmp_path):
+    from hipmap.knowledge.base import SHORT_NAME_MAX
+
+    name = "H" * SHORT_NAME_MAX
+    folder = _edited_copy(tmp_path, C, 'short_name = "Hip OA"', f'short_name = "{name}"')
+    assert load_knowledge(str(folder)).causes["hip_osteoarthritis"].short_name == name
+
+
+def test_a_cause_without_a_colour_gets_none_rather_than_a_made_up_one(tmp_path):
+    folder = _edited_copy(tmp_path, C, 'color = "#00838f"\n', "")
+    assert load_knowledge(str(folder)).causes["hip_osteoarthritis"].color == ""
+
+
+def test_evidence_groups_keep_their_label_and_sources():
+    kb = load_knowledge()
+    written = _toml(knowledge_dir(), "model.toml")["group"]
+    assert [(g.id, g.label, g.source) for g in kb.groups] == [
+        (g["id"], g.get("label", ""), tuple(g["source"])) for g in written]
+
+
+def test_a_group_without_a_label_has_an_empty_label(tmp_path):
+    folder = _edited_copy(tmp_path, "model.toml",
+                          'label = "pain on standing or walking that eases with rest"\n', "")
+    (group,) = [g for g in load_knowledge(str(folder)).groups if g.id == "claudication"]
+    assert group.label == ""  # the explanation falls back to plain words, never "None"
+
+
+def test_a_screen_without_an_id_is_numbered_from_one(tmp_path):
+    folder = _edited_copy(tmp_path, "red_flags.toml", 'id = "bilateral_legs"\n', "")
+    assert load_knowledge(str(folder)).screens[0].id == "screen1"
+
+
+def test_a_red_flag_file_without_screening_questions_loads(tmp_path):
+    folder = _edited_copy(tmp_path, "red_flags.toml", "[[screen]]", "[[unused]]")
+    text = (folder / "red_flags.toml").read_text(encoding="utf-8")
+    (folder / "red_flags.toml").write_text(text.replace("[[screen]]", "[[unused]]"),
+                                           encoding="utf-8")
+    kb = load_knowledge(str(folder))
+    assert kb.screens == () and kb.red_flag_rules
+
+
+def test_the_remainder_cause_has_a_territory_text_and_no_self_care_advice():
+    other = load_knowledge().causes[OTHER]
+    assert other.territory_summary  # shown in its explanation like every cause's
+    assert other.self_care == ""  # no advice for a cause nobody has named

@@ -276,3 +276,62 @@ def test_a_region_counts_as_painted_from_the_threshold_up():
     assert features_from({"right.groin": (1.0, 0)}, d, KB).painted == frozenset()  # no pain
     f = features_from({"right.groin": (0.5, 5), "left.groin": (0.5, 5)}, d, KB)
     assert f.sides["groin"] == {"right", "left"}
+
+
+def test_only_the_four_leading_causes_steer_the_next_questions():
+    """The questions separate the (at most four) leading causes: whichever cause ranks fifth
+    does not change them, however close its score."""
+    from hipmap.knowledge.matcher import Features, Ranked, next_questions
+
+    ids = list(KB.causes)
+    feats = Features(painted=frozenset(), sides={}, qualities=frozenset(), answers={},
+                     any_pain=True)
+    lead = [Ranked(c, 0.18, math.log(0.18)) for c in ids[:4]]
+    asked = set()
+    for fifth in ids[4:]:  # every other cause in fifth place, close behind
+        qs = next_questions([*lead, Ranked(fifth, 0.14, math.log(0.14))], feats, KB)
+        asked.add(tuple(q.answer for q in qs))
+    assert len(asked) == 1 and next(iter(asked))
+
+
+def test_a_causes_rank_is_found_by_its_id():
+    a = assess(doc(["right.lateral_hip"], {"age": 60}))
+    second = a.ranking[1]
+    assert a.ranked(second.cause) == (2, second)
+    assert a.ranked("no_such_cause") is None
+
+
+def test_area_pain_json_keeps_half_points_and_four_decimals():
+    from hipmap.knowledge.assessment import AreaPain
+
+    out = AreaPain("right.groin", 0.123456, 6.5).to_json()
+    assert out == {"id": "right.groin", "coverage": 0.1235, "intensity": 6.5}
+    assert AreaPain("right.groin", 1.0, 7.0).to_json()["intensity"] == 7  # a whole number
+
+
+def test_compiled_knowledge_is_written_in_a_stable_line_by_line_form(tmp_path):
+    """compiled.json is committed: its keys are sorted and it has one value per line, so
+    reordering a TOML table changes nothing and a changed figure is a one-line diff."""
+    import json
+    import shutil
+
+    from hipmap.knowledge import base
+
+    root = tmp_path / "kb"
+    shutil.copytree(base.knowledge_dir(), root)
+    out = base.compile_knowledge(root)
+
+    def sorted_keys(pairs):
+        keys = [k for k, _v in pairs]
+        assert keys == sorted(keys)
+        return dict(pairs)
+
+    json.loads(out.read_text(encoding="utf-8"), object_pairs_hook=sorted_keys)
+    before = out.read_text(encoding="utf-8").splitlines()
+    f = root / "causes" / "hip_osteoarthritis.toml"
+    f.write_text(f.read_text(encoding="utf-8").replace("lr_yes = 1.8", "lr_yes = 1.9", 1),
+                 encoding="utf-8")
+    after = base.compile_knowledge(root).read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 2  # the digest and the figure
+    assert any("1.9" in b and "hip_osteoarthritis" not in b for _a, b in changed)

@@ -251,3 +251,19 @@ def test_every_evidence_item_carries_its_effect_in_words():
 
 def test_other_uses_the_base_regions_only():
     assert set(BASE_REGIONS) == {r.split(".")[1] for r in REGIONS}
+
+
+def test_a_group_without_a_label_is_explained_in_plain_words(tmp_path):
+    root = tmp_path / "kb"
+    shutil.copytree(knowledge_dir(), root)
+    (root / "compiled.json").unlink()
+    f = root / "model.toml"
+    label = 'label = "pain on standing or walking that eases with rest"\n'
+    assert label in f.read_text()
+    f.write_text(f.read_text().replace(label, ""))
+    kb = load_knowledge(str(root))
+    a = assess(doc([f"{R}.buttock", f"{L}.buttock"],
+                   {"worse_standing_walking": True, "relieved_sitting_bending_forward": True}),
+               kb=kb)
+    once = [e.text for r in a.ranking for e in r.evidence if "counted once with" in e.text]
+    assert once and all("None" not in t for t in once)

@@ -277,3 +277,23 @@ def test_check_target_refuses_a_file_where_a_folder_should_be(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(InputError, match="folder does not exist"):
         output.check_target(tmp_path / "file" / "out.png")
+
+
+@pytest.mark.parametrize("failing", ["share", "share/out.png"])
+def test_an_output_that_cannot_be_examined_gives_the_systems_reason(tmp_path, monkeypatch,
+                                                                     failing):
+    """E.g. a network folder that has gone away: the one line says why, never 'None'."""
+    from hipmap.core import output
+
+    folder = tmp_path / "share"
+    real_stat = os.stat
+
+    def stat(path, *a, **k):
+        if Path(path) == tmp_path / failing:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_stat(path, *a, **k)
+
+    monkeypatch.setattr(output.os, "stat", stat)
+    with pytest.raises(InputError) as err:
+        output.check_target(folder / "out.png")
+    assert os.strerror(errno.EIO) in str(err.value)

@@ -317,3 +317,76 @@ def test_a_broken_rule_file_is_refused_with_its_path(tmp_path):
     f.write_text(f.read_text().replace('"painted: groin, lateral_hip"', '"painted: elbow"', 1))
     with pytest.raises(KnowledgeError, match=r"red_flags.toml \[\[rule\]\] #\d+: all: .*elbow"):
         load_knowledge(str(root))
+
+
+# --------------------------------------------- the loaded rules keep what the file says (mutants)
+
+def _red_flags_toml():
+    import tomllib
+
+    from hipmap.knowledge.base import knowledge_dir
+
+    return tomllib.loads((knowledge_dir() / "red_flags.toml").read_text(encoding="utf-8"))
+
+
+def test_every_red_flag_rule_keeps_the_urgency_its_file_gives():
+    kb = load_knowledge()
+    wanted = [(r["flag"], r["urgency"]) for r in _red_flags_toml()["rule"]]
+    assert [(r.flag, r.urgency) for r in kb.red_flag_rules] == wanted
+    assert {u for _f, u in wanted} <= set(URGENCIES)
+
+
+def test_every_screening_question_keeps_its_reason_why():
+    kb = load_knowledge()
+    screens = _red_flags_toml().get("screen", [])
+    assert screens and [s.why for s in kb.screens] == [str(s.get("why", "")) for s in screens]
+    assert any(s.why for s in kb.screens)  # the clinician is told why a question is asked
+
+
+def _situation(**answers):
+    return Situation(answers=answers, sides={}, qualities=frozenset())
+
+
+def test_any_of_is_false_when_every_alternative_is_known_false():
+    from hipmap.knowledge.rules import any_of
+
+    conds = (parse("worse_sitting"), parse("worse_lying_on_side"))
+    assert any_of(conds, _situation(worse_sitting=False, worse_lying_on_side=False)) is False
+    assert any_of(conds, _situation(worse_sitting=False)) is None  # one still unanswered
+    assert any_of(conds, _situation(worse_lying_on_side=True)) is True
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, 3])
+def test_an_empty_or_non_text_condition_is_refused_by_name(text):
+    with pytest.raises(ConditionError, match="non-empty string"):
+        parse(text)
+
+
+def test_a_painted_condition_is_described_by_its_own_regions_only():
+    from hipmap.knowledge.texts import region_name
+
+    words = parse("painted: groin").describe()
+    assert region_name("groin") in words
+    assert region_name("buttock") not in words and region_name("lateral_hip") not in words
+
+
+def test_a_screening_question_without_a_reason_shows_no_placeholder(tmp_path):
+    import re
+    import shutil
+
+    from hipmap.knowledge.base import knowledge_dir
+
+    folder = tmp_path / "kb"
+    shutil.copytree(knowledge_dir(), folder)
+    path = folder / "red_flags.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'(\[\[screen\]\](?:\n(?!why =).*)*)\nwhy = ".*"', r"\1", text,
+                           count=1), encoding="utf-8")
+    first = load_knowledge(str(folder)).screens[0]
+    assert first.why == ""  # shown as no reason, never as "None"
+
+
+def test_an_unknown_answer_in_a_condition_is_named():
+    with pytest.raises(ConditionError) as err:
+        parse("worse_when_dancing = yes")
+    assert "worse_when_dancing" in str(err.value)

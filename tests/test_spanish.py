@@ -262,3 +262,19 @@ def test_argparse_speaks_spanish_too(capsys):
     i18n.set_language(None)
     assert main(["assess"]) == 2  # English: argparse's own words, as before
     assert "the following arguments are required: file" in capsys.readouterr().err
+
+
+def test_a_spanish_reader_sees_the_patients_left_side_in_spanish():
+    from hipmap.knowledge.texts import region_label
+
+    i18n.set_language("es")
+    left, right = region_label("left.groin"), region_label("right.groin")
+    assert "IZQUIERDA" in left and "LEFT" not in left  # izquierda: left
+    assert "DERECHA" in right and "RIGHT" not in right  # derecha: right
+
+
+def test_a_spanish_reader_sees_the_patient_headers_words_in_spanish():
+    from hipmap.knowledge.texts import patient_key_text
+
+    i18n.set_language("es")
+    assert patient_key_text("age") != "age" and patient_key_text("sex") != "sex"

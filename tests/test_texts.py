@@ -109,3 +109,14 @@ def test_questions_qualities_groups_and_the_patient_header():
     assert t.patient_value_text("sex", "male") == "male"
     assert t.patient_value_text("sex", "x") == "x" and t.patient_value_text("age", 58) == "58"
     assert t.sentence("hip pain") == "Hip pain" and t.sentence("") == ""
+
+
+def test_region_label_names_the_patients_left_side_in_capitals():
+    assert t.region_label("left.groin").startswith("LEFT ")
+    assert t.region_label("right.groin").startswith("RIGHT ")
+    assert t.region_label("left.groin", full=False) == "LEFT " + t.region_name("groin")
+
+
+def test_the_screening_line_starts_with_a_capital_when_one_topic_is_left_over():
+    line = t.screening_text(["bowel_bladder", "fever_chills", "weight_loss", "night_pain"])
+    assert line.startswith("Ask about: ") and line.endswith(" and 1 more.")
