@@ -29,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_gui import _random_strokes  # noqa: E402
+from bench_gui import _random_strokes, send_mouse  # noqa: E402
 
 SIZES = (50, 500, 2000)
 
@@ -37,9 +37,7 @@ SIZES = (50, 500, 2000)
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     runs = 5 if quick else 11
-    from PySide6.QtCore import QEvent, QObject, QPointF, QSettings, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent, QObject, QSettings
 
     from hipmap.model.edits import AddMarks
     from hipmap.ui.app import make_app
@@ -79,13 +77,7 @@ def main(argv: list[str]) -> int:
     cx, cy = va.regions["right.posterior_thigh"].geom.representative_point().coords[0]
 
     def mouse(kind: QEvent.Type, x: float, y: float) -> None:
-        pos = QPointF(canvas.viewport_point("back", x, y))
-        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease \
-            else Qt.MouseButton.LeftButton
-        ev = QMouseEvent(kind, pos, vp.mapToGlobal(pos), Qt.MouseButton.LeftButton
-                         if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
-                         buttons, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(vp, ev)
+        send_mouse(canvas, kind, x, y)
 
     pool = _random_strokes(SIZES[-1] + 10)
     painted = 0

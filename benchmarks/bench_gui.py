@@ -83,6 +83,22 @@ def bench_startup(runs: int = 9) -> tuple[float, float, float]:
     return statistics.median(bare), statistics.median(ours), statistics.median(ready)
 
 
+def send_mouse(canvas, kind, x: float, y: float) -> None:
+    """One mouse event on the back view at diagram point (x, y), as a pointer sends it."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    vp = canvas.viewport()
+    pos = QPointF(canvas.viewport_point("back", x, y))
+    buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease \
+        else Qt.MouseButton.LeftButton
+    ev = QMouseEvent(kind, pos, vp.mapToGlobal(pos), Qt.MouseButton.LeftButton
+                     if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
+                     buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(vp, ev)
+
+
 def _random_strokes(n: int):
     from hipmap.core.document import Stroke
     from hipmap.geometry.atlas import load_atlas
@@ -104,9 +120,7 @@ def _random_strokes(n: int):
 
 
 def bench_interaction() -> dict[str, float]:
-    from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
-    from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QEvent, QSettings
 
     from hipmap.core.document import Document
     from hipmap.ui.app import make_app
@@ -128,13 +142,7 @@ def bench_interaction() -> dict[str, float]:
     cx, cy = va.regions["right.posterior_thigh"].geom.representative_point().coords[0]
 
     def mouse(kind: QEvent.Type, x: float, y: float) -> None:
-        pos = QPointF(canvas.viewport_point("back", x, y))
-        buttons = Qt.MouseButton.NoButton if kind == QEvent.Type.MouseButtonRelease \
-            else Qt.MouseButton.LeftButton
-        ev = QMouseEvent(kind, pos, vp.mapToGlobal(pos), Qt.MouseButton.LeftButton
-                         if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
-                         buttons, Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(vp, ev)
+        send_mouse(canvas, kind, x, y)
 
     move_ms, move_paint_ms, stroke_ms = [], [], []
     for k in range(25):
