@@ -307,3 +307,60 @@ def test_an_unreadable_file_name_gets_a_reason_not_an_empty_message():
         document.read_file_bytes("bad\x00name.hipmap.json", 1000)
     assert isinstance(err.value.message, str) and err.value.message.strip()
     assert "None" not in str(err.value)
+
+
+def test_a_saved_file_keeps_accents_as_written_not_as_escapes(tmp_path):
+    doc = Document(marks=[RegionMark("left.groin", 4)], patient={"id": "Zoë Ñúñez"})
+    text = doc.dumps()
+    assert '"id": "Zoë Ñúñez"' in text and "\\u" not in text
+    path = tmp_path / "d.hipmap.json"
+    document.save(doc, path)
+    assert "Zoë Ñúñez" in path.read_text(encoding="utf-8")
+    assert document.load(path).patient == {"id": "Zoë Ñúñez"}
+
+
+def test_a_marks_unknown_keys_are_kept_apart_from_the_ones_hipmap_reads():
+    region = {"kind": "region", "region": "left.groin", "intensity": 4, "quality": "sharp",
+              "coverage": 0.5, "pen": "stylus"}
+    stroke = {"kind": "stroke", "view": "back", "width": 5, "points": [[1, 1]],
+              "intensity": 3, "quality": "burning", "pressure": [0.4]}
+    r, s = document.from_json(doc_of(marks=[region, stroke])).marks
+    assert r.extra == {"pen": "stylus"} and s.extra == {"pressure": [0.4]}
+    assert r.to_json() == region and s.to_json() == stroke
+
+
+def test_a_number_too_large_for_a_float_is_out_of_range_not_a_crash():
+    from hipmap.core.document import validate_answers
+
+    with pytest.raises(InputError) as err:
+        validate_answers({"age": 10 ** 400})
+    assert err.value.one_line() == "at $.answers.age: is out of range"
+
+
+def test_long_values_in_messages_are_cut_to_forty_characters():
+    view = "v" * 60
+    msg = bad(doc_of(marks=[{"kind": "stroke", "view": view, "width": 5, "points": [[1, 1]]}]))
+    assert f'unknown view "{"v" * 36}...;' in msg and len('"' + "v" * 36 + "...") == 40
+
+
+def test_each_json_type_is_named_in_words():
+    from hipmap.core.document import _type
+
+    assert [_type(v) for v in ({}, [], "x", True, 1, 1.5, None)] == [
+        "an object", "a list", "a string", "a boolean", "a number", "a number", "null"]
+    assert "must be a list of marks, not a boolean" in bad(doc_of(marks=True))
+
+
+def test_a_file_is_saved_into_folders_that_do_not_exist_yet(tmp_path):
+    target = tmp_path / "a" / "b" / "c.json"
+    document.atomic_write_text(target, '{"x": 1}')
+    assert target.read_text() == '{"x": 1}'
+
+
+def test_a_save_that_would_write_broken_json_writes_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "d.hipmap.json"
+    path.write_text("the old drawing")
+    monkeypatch.setattr(Document, "dumps", lambda self: '{"format": "hipmap.drawing/1", ')
+    with pytest.raises(ValueError, match="not valid"):
+        document.save(Document(), path)
+    assert path.read_text() == "the old drawing"

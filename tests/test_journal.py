@@ -323,3 +323,61 @@ def test_a_journal_that_cannot_be_locked_tells_the_user_a_reason(store, monkeypa
     assert seen and seen[-1] and seen[-1] != "None"  # the reason shown in the window
     monkeypatch.undo()
     rec.close(discard=True)
+
+
+def test_the_marks_keep_their_ids_across_a_rewrite_so_later_edits_hit_the_right_mark(store):
+    """After a save the journal starts again from a base whose marks are numbered as in the
+    window (here 2 and 3, not 1 and 2): a later removal of mark 3 must remove that one."""
+    model = DrawingModel()
+    rec = Recorder(model, store)
+    rec.set_modified(True)
+    model.add_marks([RegionMark("right.groin", 2), RegionMark("left.groin", 5),
+                     RegionMark("right.ischial", 8)])
+    model.remove_marks([1])
+    rec.saved("/tmp/drawing.hipmap.json")
+    rec.set_modified(True)
+    model.remove_marks([3])
+    log = entries(rec.writer.path)
+    assert [e["op"] for e in log] == ["base", "state", "marks"]
+    assert log[0]["ids"] == [2, 3] and log[2]["remove"] == [3]
+    doc, file, modified, _kept = replay(log)
+    assert [m.region for m in doc.marks] == ["left.groin"]
+    assert doc.to_json() == model.document().to_json()
+    assert (file, modified) == ("/tmp/drawing.hipmap.json", True)
+
+
+def test_a_base_entry_without_file_or_state_keeps_the_file_and_counts_as_saved():
+    """A base entry written by an older hipmap names no file and no state: the file known
+    so far stays, and the drawing in it counts as saved until a later entry says not."""
+    log = [{"op": "file", "file": "a.json"}, {"op": "state", "modified": True},
+           {"op": "base", "doc": {"format": "hipmap.drawing/1",
+                                  "recorded_at": "2026-03-03T09:00:00Z"}}]
+    doc, file, modified, kept = replay(log)
+    assert (file, modified, kept) == ("a.json", False, False)
+    assert doc.recorded_at == "2026-03-03T09:00:00Z"
+
+
+def test_a_damaged_line_in_the_middle_loses_only_that_line(store):
+    model = DrawingModel()
+    rec = Recorder(model, store)
+    rec.set_modified(True)
+    model.add_marks([RegionMark("right.groin", 2)])
+    path = rec.writer.path
+    crash(rec)
+    with open(path, "ab") as fh:
+        fh.write(b'{"op": "marks", "remove": [1], "ad\xff\n')  # a damaged line, then more
+        fh.write(json.dumps({"op": "marks", "remove": [], "add": [
+            [7, RegionMark("left.groin", 6).to_json()]]}).encode() + b"\n")
+    (orphan,) = store.orphans()
+    assert [m.region for m in orphan.doc.marks] == ["right.groin", "left.groin"]
+
+
+def test_a_saved_journal_before_an_unsaved_one_is_removed_and_the_unsaved_one_offered(store):
+    store.folder.mkdir(parents=True)
+    doc = {"format": "hipmap.drawing/1", "marks": [RegionMark("right.groin", 3).to_json()]}
+    saved = store.folder / f"20260101-a{jm.SUFFIX}"
+    saved.write_text(json.dumps({"op": "base", "doc": doc, "modified": False}) + "\n")
+    unsaved = store.folder / f"20260101-b{jm.SUFFIX}"
+    unsaved.write_text(json.dumps({"op": "base", "doc": doc, "modified": True}) + "\n")
+    assert [o.ref for o in store.orphans()] == ["20260101-b"]
+    assert not saved.exists() and unsaved.exists()

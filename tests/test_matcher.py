@@ -335,3 +335,35 @@ def test_compiled_knowledge_is_written_in_a_stable_line_by_line_form(tmp_path):
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert len(changed) == 2  # the digest and the figure
     assert any("1.9" in b and "hip_osteoarthritis" not in b for _a, b in changed)
+
+
+def test_a_fresh_compiled_knowledge_base_is_read_instead_of_the_toml_files(tmp_path,
+                                                                           monkeypatch):
+    """Start-up reads compiled.json (no TOML parsing) when it matches the files, and the
+    TOML files when they changed since: a stale compiled file is never trusted."""
+    import shutil
+
+    from hipmap.knowledge import base
+
+    root = tmp_path / "kb"
+    shutil.copytree(base.knowledge_dir(), root)
+    base.compile_knowledge(root)
+    real_parse = base._parse_toml
+
+    def no_toml(path):
+        raise AssertionError(f"parsed {path} although compiled.json is fresh")
+
+    monkeypatch.setattr(base, "_parse_toml", no_toml)
+    kb = base.load_knowledge(str(root))
+    assert kb.causes["hip_osteoarthritis"].answers["age"].bands[0].lr == 0.11
+    assert list(kb.causes) == list(KB.causes)
+
+    f = root / "causes" / "hip_osteoarthritis.toml"
+    f.write_text(f.read_text(encoding="utf-8").replace("lr = 0.11", "lr = 0.12", 1),
+                 encoding="utf-8")
+    parsed = []
+    monkeypatch.setattr(base, "_parse_toml", lambda p: parsed.append(p.name) or real_parse(p))
+    base._parsed.clear()
+    kb = base.load_knowledge(str(root) + "/")  # another key for the cache: loaded again
+    assert kb.causes["hip_osteoarthritis"].answers["age"].bands[0].lr == 0.12
+    assert "hip_osteoarthritis.toml" in parsed

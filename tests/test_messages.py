@@ -260,3 +260,103 @@ def test_a_file_that_reads_back_wrong_is_not_kept(tmp_path, monkeypatch):
     assert target.read_text() == "old"
     with pytest.raises(ValueError, match=r"a.json: the output is not valid \(not valid JSON"):
         output.write_bytes(target, b"{", verify=output.verify_json)
+
+
+def test_each_limit_is_named_exactly_at_a_small_size(monkeypatch):
+    """The same messages as above with the limits made small, so that the check is quick
+    enough for mutation testing (the test above runs them at their real size)."""
+    mark = '{"kind": "stroke", "view": "back", "width": 2, "points": [[1, 1], [5, 1]]}'
+
+    def message(marks: list[str]) -> str:
+        with pytest.raises(InputError) as err:
+            loads(B + ', "marks": [' + ", ".join(marks) + "]}", source="d.json")
+        return err.value.one_line()
+
+    monkeypatch.setattr(document, "MAX_MARKS", 3)
+    assert len(loads(B + ', "marks": [' + ", ".join([mark] * 3) + "]}").marks) == 3
+    assert message([mark] * 4) == "d.json: at $.marks: 4 marks is more than the limit of 3"
+    monkeypatch.setattr(document, "MAX_MARKS", 5000)
+    monkeypatch.setattr(document, "MAX_POINTS_PER_STROKE", 3)
+    long = '{"kind": "stroke", "view": "back", "width": 2, "points": [[1, 1], [2, 1], ' \
+           '[3, 1], [4, 1]]}'
+    assert message([long]) == ("d.json: at $.marks[0].points: 4 points is more than the "
+                               "limit of 3 per stroke")
+    monkeypatch.setattr(document, "MAX_POINTS_PER_STROKE", 20000)
+    monkeypatch.setattr(document, "MAX_POINTS_TOTAL", 5)
+    assert message([mark, mark, mark]) == ("d.json: at $.marks[2].points: the drawing has "
+                                           "more than 5 points in all")
+    monkeypatch.setattr(document, "MAX_POINTS_TOTAL", 200000)
+    one = document.stroke_ink(document.Stroke("back", ((1.0, 1.0), (5.0, 1.0)), 2.0))
+    monkeypatch.setattr(document, "MAX_INK", 2.5 * one)
+    assert message([mark] * 3) == (
+        "d.json: at $.marks[2]: the strokes up to here paint more than the limit of about "
+        "four times the whole diagram over (path length x brush width); a pain drawing "
+        "needs far less")
+
+
+def test_the_ink_of_a_stroke_is_its_length_times_width_plus_the_round_caps():
+    import math
+
+    dot = document.Stroke("front", ((10.0, 10.0),), 6.0)
+    assert document.stroke_ink(dot) == pytest.approx(math.pi * 9.0)  # a disc of radius 3
+    line = document.Stroke("front", ((0.0, 0.0), (3.0, 4.0), (3.0, 10.0)), 2.0)
+    assert document.stroke_ink(line) == pytest.approx(11.0 * 2.0 + math.pi)
+
+
+def test_a_file_that_does_not_parse_is_named_by_its_path(tmp_path):
+    bad = tmp_path / "broken.hipmap.json"
+    bad.write_text('{"format": "hipmap.drawing/1", "marks": [{"kind": "blob"}]}')
+    with pytest.raises(InputError) as err:
+        document.load(bad)
+    assert err.value.one_line() == (f'{bad}: at $.marks[0].kind: unknown mark kind "blob"; '
+                                    'expected "stroke" or "region"')
+
+
+@pytest.mark.parametrize("when", ["stat", "open"])
+def test_a_file_that_may_not_be_read_says_permission_denied_with_its_name(tmp_path,
+                                                                          monkeypatch, when):
+    """(Tests run as root here, who may read anything: the refusal is made by hand.)"""
+    locked = tmp_path / "locked.json"
+    locked.write_text("{}")
+    real = getattr(os, when)
+
+    def refuse(path, *args, **kwargs):
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(document.os, when, refuse)
+    with pytest.raises(InputError) as err:
+        document.load(locked)
+    assert err.value.one_line() == f"{locked}: permission denied"
+
+
+@pytest.mark.parametrize("when", ["stat", "open", "read"])
+def test_a_file_the_system_cannot_read_gives_the_systems_reason(tmp_path, monkeypatch, when):
+    """E.g. a network share that went away: the file's name and the system's own reason."""
+    import errno
+
+    path = tmp_path / "share.json"
+    path.write_text("{}")
+    real = getattr(os, when)
+
+    def fail(first, *args, **kwargs):
+        if when == "read" or str(first) == str(path):
+            raise OSError(errno.EIO, "Input/output error")
+        return real(first, *args, **kwargs)
+
+    monkeypatch.setattr(document.os, when, fail)
+    with pytest.raises(InputError) as err:
+        document.read_file_bytes(path, 1000, source="the shared drawing")
+    assert err.value.one_line() == ("the shared drawing: cannot read the file "
+                                    "(Input/output error)")
+
+
+def test_a_file_read_without_a_source_is_named_by_its_path(tmp_path):
+    with pytest.raises(InputError) as err:
+        document.read_file_bytes(tmp_path / "gone.json", 1000)
+    assert err.value.one_line() == f"{tmp_path / 'gone.json'}: no such file"
+    (tmp_path / "small.json").write_bytes(b"12345")
+    assert document.read_file_bytes(tmp_path / "small.json", 1000) == b"12345"
+    # a file that grows past the limit after the size check is cut at limit + 1 bytes
+    assert document.read_file_bytes(tmp_path / "small.json", 5) == b"12345"

@@ -193,3 +193,41 @@ def test_the_file_store_names_versions_and_conflicts(tmp_path):
                               f"now {err.value.found})")
     store.forget(path)
     assert store.recent() == []
+
+
+def test_clearing_an_age_that_was_never_given_changes_nothing_and_raises_nothing():
+    model = DrawingModel()
+    model.set_patient({"id": "P-3"})
+    model.set_age(None)
+    assert model.answers == {} and model.patient == {"id": "P-3"}
+
+
+def test_an_undo_step_is_named_after_the_first_region_the_stroke_crosses():
+    from hipmap.model.edits import stroke_name
+
+    assert stroke_name([]) == "Stroke"
+    # the short label in the Edit menu, not the long one with its explanation in brackets
+    assert stroke_name(["right.sacroiliac"]) == "Stroke on RIGHT sacroiliac joint area"
+    assert stroke_name(["left.ischial", "right.groin"]) == (
+        "Stroke on LEFT sitting bone and 1 more region")
+    assert stroke_name(["left.ischial", "right.groin", "right.sacroiliac"]) == (
+        "Stroke on LEFT sitting bone and 2 more regions")
+
+
+def test_the_models_assessment_reuses_its_live_coverage(monkeypatch):
+    """The ranking follows the pen because the model hands its incremental coverage to the
+    matcher instead of recomputing every region from all strokes on each change."""
+    from hipmap.knowledge import assessment
+
+    seen = []
+    real = assessment.assess
+
+    def spy(doc, **kwargs):
+        seen.append(kwargs.get("coverage"))
+        return real(doc, **kwargs)
+
+    monkeypatch.setattr(assessment, "assess", spy)
+    model = DrawingModel()
+    model.add_marks([GROIN])
+    model.assessment()
+    assert len(seen) == 1 and seen[0] is model.coverage

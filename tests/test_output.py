@@ -297,3 +297,147 @@ def test_an_output_that_cannot_be_examined_gives_the_systems_reason(tmp_path, mo
     with pytest.raises(InputError) as err:
         output.check_target(folder / "out.png")
     assert os.strerror(errno.EIO) in str(err.value)
+
+
+# ----------------------------------------------------------------- the verifiers, without Qt
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(
+        ">I", zlib.crc32(kind + body))
+
+
+def _png(width: int = 3, height: int = 2, *, colour: int = 2, interlace: int = 0,
+         rows: bytes | None = None, idat: bytes | None = None, ihdr: bool = True,
+         iend: bool = True) -> bytes:
+    """A PNG made by hand (8-bit, filter 0): what a writer that works puts on disk."""
+    import struct
+    import zlib
+
+    from hipmap.core.output import PNG_SIGNATURE
+
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour, 3)
+    if rows is None:
+        rows = (b"\x00" + b"\x7f" * (width * channels)) * height
+    out = PNG_SIGNATURE
+    if ihdr:
+        out += _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, colour, 0, 0,
+                                           interlace))
+    out += _chunk(b"IDAT", zlib.compress(rows) if idat is None else idat)
+    return out + (_chunk(b"IEND", b"") if iend else b"")
+
+
+def test_a_sound_png_passes_and_each_fault_is_named():
+    from hipmap.core.output import PNG_SIGNATURE, verify_png
+
+    good = _png()
+    assert verify_png(good) is None
+    assert verify_png(good + b"trailing bytes after IEND") is None
+    assert verify_png(_png(colour=6, width=5, height=4)) is None
+    assert verify_png(b"GIF89a" + good[6:]) == "no PNG signature"
+    assert verify_png(good[:-6]) == "no IEND chunk (truncated)"
+    assert verify_png(good[:8 + 25 + 14]) == "a truncated chunk"  # inside the IDAT body
+    broken = bytearray(good)
+    broken[8 + 8 + 2] ^= 0xFF  # a byte of the IHDR body, its CRC no longer matches
+    assert verify_png(bytes(broken)) == "a bad CRC in the IHDR chunk"
+    assert verify_png(_png(idat=b"not zlib at all")) == "image data that does not inflate"
+    assert verify_png(_png(ihdr=False)) == "no IHDR chunk"
+    assert verify_png(_png(iend=False)) == "no IEND chunk (truncated)"
+    assert verify_png(PNG_SIGNATURE) == "no IHDR chunk"
+    assert verify_png(_png(colour=5)) == "an invalid header"
+    assert verify_png(_png(width=0, rows=b"")) == "an invalid header"
+    assert verify_png(_png(height=0, rows=b"")) == "an invalid header"
+    assert verify_png(_png(rows=b"\x00" * 10)) == "image data of the wrong size"
+    assert verify_png(_png(rows=b"\x00" * 100)) == "image data of the wrong size"
+    # an interlaced image's size is not checked row by row, but it must hold data
+    assert verify_png(_png(interlace=1, rows=b"\x00" * 7)) is None
+    assert verify_png(_png(interlace=1, rows=b"")) == "no image data"
+
+
+def test_a_sound_pdf_passes_and_each_fault_is_named():
+    from hipmap.core.output import verify_pdf
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n"
+    assert verify_pdf(pdf) is None
+    assert verify_pdf(pdf + b"\r\n  ") is None
+    assert verify_pdf(b"%pdf-1.4" + pdf[8:]) == "no %PDF header"
+    assert verify_pdf(b"PK" + pdf) == "no %PDF header"
+    assert verify_pdf(pdf.replace(b"startxref", b"xref")) == "no startxref"
+    assert verify_pdf(pdf[:-6]) == "no %%EOF at the end"
+    assert verify_pdf(pdf + b"%%EOF then more") == "no %%EOF at the end"
+    # only the end counts: a startxref far before the last 2 KB is not the trailer
+    assert verify_pdf(pdf + b" " * 3000 + b"%%EOF") == "no startxref"
+
+
+def test_json_is_verified_by_parsing_it():
+    from hipmap.core.output import verify_json
+
+    assert verify_json('{"a": [1], "é": 2}'.encode()) is None
+    assert verify_json(b'{"a": [1').startswith("not valid JSON (")
+    assert verify_json(b"\xff{}").startswith("not valid JSON (")
+
+
+def test_write_bytes_gives_a_new_file_the_mode_asked_for_or_the_umasks(tmp_path):
+    from hipmap.core import output
+
+    private = tmp_path / "private.json"
+    output.write_bytes(private, b"{}", mode=0o600)
+    assert private.stat().st_mode & 0o777 == 0o600
+    old = os.umask(0o027)
+    try:
+        fresh = tmp_path / "fresh.json"
+        output.write_bytes(fresh, b"{}")
+    finally:
+        os.umask(old)
+    assert fresh.stat().st_mode & 0o777 == 0o640
+    # an explicit mode wins over the one of the file it replaces
+    replaced = tmp_path / "replaced.json"
+    replaced.write_text("{}")
+    replaced.chmod(0o644)
+    output.write_bytes(replaced, b"[]", mode=0o600)
+    assert replaced.stat().st_mode & 0o777 == 0o600 and replaced.read_bytes() == b"[]"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.json", "private.json",
+                                                          "replaced.json"]
+
+
+def test_an_existing_output_is_not_mistaken_for_standard_input(tmp_path):
+    from hipmap.core.output import check_target
+
+    out = tmp_path / "out.json"
+    out.write_text("{}")
+    assert check_target(out, inputs=["-"]) == out  # `hipmap export - -o out.json`
+
+
+def test_a_read_only_output_file_is_named_in_the_refusal(tmp_path):
+    from hipmap.core.output import check_target
+
+    out = tmp_path / "report.pdf"
+    out.write_bytes(b"%PDF-")
+    out.chmod(0o444)
+    with pytest.raises(InputError) as err:
+        check_target(out)
+    assert err.value.one_line() == f"{out}: is read-only; it was not overwritten"
+
+
+def test_content_that_changes_on_the_disk_is_refused_and_the_old_file_kept(tmp_path):
+    """The bytes read back are verified again (a failing disk or driver): a file that
+    passed before writing and fails after is not put in place."""
+    from hipmap.core import output
+
+    target = tmp_path / "a.json"
+    target.write_text('{"old": 1}')
+    calls = []
+
+    def verify(data: bytes) -> str | None:
+        calls.append(data)
+        return None if len(calls) == 1 else "it changed"
+
+    with pytest.raises(InputError) as err:
+        output.write_bytes(target, b'{"new": 1}', verify=verify)
+    assert err.value.one_line() == (f"{target}: the written file is not valid (it changed); "
+                                    "the old file is untouched")
+    assert calls == [b'{"new": 1}', b'{"new": 1}']
+    assert target.read_text() == '{"old": 1}' and [p.name for p in tmp_path.iterdir()] == [
+        "a.json"]

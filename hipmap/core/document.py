@@ -430,9 +430,9 @@ def from_json(obj: Any, *, source: str = "<input>") -> Document:
             ink += stroke_ink(mark)
             if ink > MAX_INK:
                 raise InputError(
-                    "the strokes up to here paint more than the limit of about four times "
-                    "the whole diagram over (path length x brush width); a pain drawing "
-                    "needs far less", path=f"$.marks[{i}]")
+                    _("the strokes up to here paint more than the limit of about four times "
+                      "the whole diagram over (path length x brush width); a pain drawing "
+                      "needs far less"), path=f"$.marks[{i}]")
         marks.append(mark)
 
     answers = validate_answers(obj.get("answers", {}))

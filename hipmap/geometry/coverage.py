@@ -58,6 +58,7 @@ def check_budget(marks: Iterable[Mark]) -> None:
     """Refuse (InputError, one line) a drawing whose geometry would take more than a couple
     of seconds: too many points after smoothing, or too many in self-crossing scribbles."""
     from hipmap.core.errors import InputError
+    from hipmap.i18n import _
 
     total = scribble = 0
     for i, mark in enumerate(marks):
@@ -69,13 +70,14 @@ def check_budget(marks: Iterable[Mark]) -> None:
             scribble += n
         if scribble > MAX_SCRIBBLE_POINTS:
             raise InputError(
-                f"the self-crossing scribbles up to here have more than {MAX_SCRIBBLE_POINTS} "
-                "points after smoothing; paint the area with a wider brush instead",
-                path=f"$.marks[{i}]")
+                _("the self-crossing scribbles up to here have more than {limit} points after "
+                  "smoothing; paint the area with a wider brush instead").format(
+                      limit=MAX_SCRIBBLE_POINTS), path=f"$.marks[{i}]")
         if total > MAX_DETAIL_POINTS:
             raise InputError(
-                f"the strokes up to here have more than {MAX_DETAIL_POINTS} points after "
-                "smoothing; a pain drawing needs far fewer", path=f"$.marks[{i}]")
+                _("the strokes up to here have more than {limit} points after smoothing; a "
+                  "pain drawing needs far fewer").format(limit=MAX_DETAIL_POINTS),
+                path=f"$.marks[{i}]")
 
 
 def stroke_polygon(points: Sequence[tuple[float, float]], width: float) -> BaseGeometry:
