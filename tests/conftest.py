@@ -1,13 +1,18 @@
 import os
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def pytest_sessionstart(session) -> None:
-    """Mutation testing (make mutation) forks each mutant's test run from a process that has
-    already run the tests once, so hipmap's caches arrive filled: the knowledge base, the
-    atlas and the matcher's tables would never be built again with the mutant in place, and
-    every mutant in the code that builds them would "survive" untested. Empty them first."""
+@pytest.fixture(autouse=True)
+def _fresh_caches_under_mutation_testing() -> None:
+    """Mutation testing (make mutation) first records which tests reach which function, in
+    one process, then runs each mutant's tests in a process forked from one that has run
+    them all. hipmap's caches — the knowledge base, the atlas, the matcher's tables — would
+    be filled by whichever test came first and never built again with a mutant in place:
+    every mutant in the code that builds them would "survive" untested. Under mutmut each
+    test starts with them empty (40-90 ms more per test); a normal run is not touched."""
     if not os.environ.get("MUTANT_UNDER_TEST"):
         return
     from hipmap.geometry.atlas import load_atlas

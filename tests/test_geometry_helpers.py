@@ -77,3 +77,15 @@ def test_a_fitting_stroke_narrows_the_brush_until_it_fits():
     assert width == 10
     with pytest.raises(ValueError, match=r"^region too small for any brush$"):
         fitting_stroke(box(0, 0, 1, 1), 10)
+
+
+def test_pain_rated_zero_is_reported_as_zero_not_raised_to_one():
+    from hipmap.core.document import Stroke
+    from hipmap.geometry.coverage import Coverage
+
+    region = ATLAS.views["back"].regions["right.buttock"]
+    p = region.geom.representative_point()
+    cov = Coverage(ATLAS)
+    cov.add(1, Stroke("back", ((p.x - 5, p.y), (p.x + 5, p.y)), 10.0, intensity=0.0))
+    painted = cov.area("right.buttock")
+    assert painted is not None and painted.coverage > 0 and painted.intensity == 0.0

@@ -381,3 +381,15 @@ def test_a_saved_journal_before_an_unsaved_one_is_removed_and_the_unsaved_one_of
     unsaved.write_text(json.dumps({"op": "base", "doc": doc, "modified": True}) + "\n")
     assert [o.ref for o in store.orphans()] == ["20260101-b"]
     assert not saved.exists() and unsaved.exists()
+
+
+def test_a_live_windows_journal_does_not_hide_the_dead_ones_after_it(store):
+    model = DrawingModel()
+    live = Recorder(model, store)
+    live.set_modified(True)  # this window's journal: locked, so it is nobody's orphan
+    doc = {"format": "hipmap.drawing/1", "marks": [RegionMark("right.groin", 3).to_json()]}
+    dead = store.folder / f"99990101-dead{jm.SUFFIX}"  # named to come after the live one
+    dead.write_text(json.dumps({"op": "base", "doc": doc, "modified": True}) + "\n")
+    assert sorted(p.name for p in journals(store))[0] == live.writer.path.name
+    assert [o.ref for o in store.orphans()] == ["99990101-dead"]
+    live.close()

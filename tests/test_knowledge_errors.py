@@ -137,6 +137,13 @@ CASES = [
     ('red_flags.toml', 'ask = ["bowel_bladder", "saddle_numbness", "sexual_dysfunction", "leg_weakness"]',
      'ask = ["bowel_bladder", "worse_sitting"]',
      "KB/red_flags.toml [[screen]] #1: ['worse_sitting'] are not red-flag answer ids"),
+    ('model.toml', 'source = ["bierma_zeinstra1999", "jacobs2000_gp_hip", "devon_hip_referral"]',
+     'source = ["bierma_zeinstra1999", "nobody2020"]',
+     "KB/model.toml [other]: sources ['nobody2020'] are not in sources.toml"),
+    ('causes/greater_trochanteric_pain_syndrome.toml', '[sex.female]\nlr = 1.45\nbasis = "derived"',
+     '[sex.female]\nlr = 1.45\nbasis = "guess"',
+     "KB/causes/greater_trochanteric_pain_syndrome.toml [sex.female]: basis must be one of "
+     "('measured', 'derived', 'estimate'), got 'guess'"),
     ('red_flags.toml', '\nif_unknown = "ask"',
      '\nif_unknown = "maybe"',
      "KB/red_flags.toml [[screen]] #3: if_unknown must be 'skip' or 'ask'"),
@@ -255,3 +262,14 @@ def test_the_remainder_cause_has_a_territory_text_and_no_self_care_advice():
     other = load_knowledge().causes[OTHER]
     assert other.territory_summary  # shown in its explanation like every cause's
     assert other.self_care == ""  # no advice for a cause nobody has named
+
+
+def test_a_source_without_a_note_has_an_empty_note(tmp_path):
+    folder = _edited_copy(tmp_path, "sources.toml", '[seed]\n', '[seed]\n')
+    text = (folder / "sources.toml").read_text(encoding="utf-8")
+    start = text.index("[seed]")
+    note = text.index("\nnote = ", start)
+    end = text.index("\n", note + 1)
+    (folder / "sources.toml").write_text(text[:note] + text[end:], encoding="utf-8")
+    assert load_knowledge(str(folder)).sources["seed"].note == ""
+    assert load_knowledge().sources["seed"].note  # (the bundled one has its note)

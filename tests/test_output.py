@@ -441,3 +441,11 @@ def test_content_that_changes_on_the_disk_is_refused_and_the_old_file_kept(tmp_p
     assert calls == [b'{"new": 1}', b'{"new": 1}']
     assert target.read_text() == '{"old": 1}' and [p.name for p in tmp_path.iterdir()] == [
         "a.json"]
+
+
+def test_an_input_that_no_longer_exists_is_not_the_output(tmp_path):
+    from hipmap.core.output import check_target
+
+    out = tmp_path / "out.json"
+    out.write_text("{}")
+    assert check_target(out, inputs=[tmp_path / "gone.json", "bad\0name"]) == out
