@@ -176,3 +176,43 @@ def test_load_cases_reads_the_label_and_the_seed_cases_expectations(tmp_path):
     # a seed case that lists no red flags expects none
     assert (b.name, b.origin, b.cause, b.red_flags) == ("seed1", "seed",
                                                         "greater_trochanteric_pain", [])
+
+
+def test_the_whole_report_is_exactly_the_markdown_make_eval_prints():
+    from hipmap.knowledge.evaluate import report
+
+    n = len(CAUSES) + 3
+    assert report(_synthetic(), title="test") == "\n".join([
+        "## test", "", "3 cases (2 with a reference cause).", "",
+        "| accuracy | cases | top-1 | top-3 |", "|---|---|---|---|",
+        "| all labelled | 2 | 50 % | 100 % |", "| literature | 2 | 50 % | 100 % |", "",
+        f"Calibration: multi-class Brier score 0.620 (0 perfect, 2 worst; over {n} hypotheses "
+        "incl. `other`).", "",
+        "| score band | case×cause pairs | mean score | observed frequency |",
+        "|---|---|---|---|",
+        f"| 0-10 % | {3 * n - 24} | 0 % | 0 % |", "| 10-30 % | 2 | 15 % | 50 % |",
+        "| 30-50 % | 2 | 30 % | 0 % |", "| 50-70 % | 2 | 55 % | 50 % |",
+        "| 70-90 % | 0 | — | — |", "| 90-100 % | 0 | — | — |", "",
+        "Safety: 1 of 3 cases pass (every expected red flag raised at its urgency, nothing "
+        "above `urgency_at_most`, no benign case sent to emergency).", "",
+        "Safety failures:", "",
+        "- `b` (literature): red flag fracture not raised (raised: ['dvt']); urgency "
+        "see_clinician below urgent",
+        "- `c` (seed): red flags raised where none may be: ['fracture']; urgency emergency "
+        "above self_care; benign case sent to emergency", "",
+        "Accuracy misses (reference cause not ranked first):", "",
+        "- `b`: cb ranked 3; top 3: ca 0.50, cc 0.30, cb 0.20", ""])
+
+
+def test_load_cases_reads_the_urgency_bounds_of_both_kinds_of_case(tmp_path):
+    (tmp_path / "literature").mkdir()
+    lit = {"format": "hipmap.drawing/1", "x-case": {"kind": "benign"},
+           "x-expect": {"urgency_at_least": "see_clinician", "urgency_at_most": "urgent",
+                        "red_flags": ["dvt"]}}
+    (tmp_path / "literature" / "lit2.hipmap.json").write_text(json.dumps(lit))
+    seed = {"format": "hipmap.drawing/1", "x-expect": {"urgency": "urgent"}}
+    (tmp_path / "seed2.hipmap.json").write_text(json.dumps(seed))
+    a, b = load_cases(tmp_path)
+    assert (a.kind, a.cause, a.at_least, a.at_most, a.red_flags) == (
+        "benign", None, "see_clinician", "urgent", ["dvt"])
+    assert (b.kind, b.at_least, b.at_most) == ("seed", "urgent", "urgent")
