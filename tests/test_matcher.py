@@ -367,3 +367,28 @@ def test_a_fresh_compiled_knowledge_base_is_read_instead_of_the_toml_files(tmp_p
     kb = base.load_knowledge(str(root) + "/")  # another key for the cache: loaded again
     assert kb.causes["hip_osteoarthritis"].answers["age"].bands[0].lr == 0.12
     assert "hip_osteoarthritis.toml" in parsed
+
+
+def test_a_rare_remainder_says_so_in_its_base_rate_sentence(tmp_path):
+    """With the bundled prior (0.10) `other` is as common as a common listed cause; a
+    knowledge base that makes it rare must say that instead, not the same sentence."""
+    import shutil
+
+    from hipmap.knowledge import base
+
+    root = tmp_path / "kb"
+    shutil.copytree(base.knowledge_dir(), root)
+    (root / "compiled.json").unlink()
+    model = root / "model.toml"
+    model.write_text(model.read_text(encoding="utf-8").replace(
+        "[other]\nprior = 0.10", "[other]\nprior = 0.005", 1), encoding="utf-8")
+    rare = base.load_knowledge(str(root))
+
+    def base_rate(kb) -> list[str]:
+        other = next(r for r in assess(doc(["right.groin"]), kb=kb).ranking
+                     if r.cause == OTHER)
+        return [e.text for e in other.evidence if e.factor == "base_rate"]
+
+    assert base_rate(rare) == ["Causes outside the list are uncommon."]
+    assert base_rate(KB) == ["Taken together, the causes outside the list are about as "
+                             "common as one of the more common listed causes."]
