@@ -393,3 +393,52 @@ def test_a_live_windows_journal_does_not_hide_the_dead_ones_after_it(store):
     assert sorted(p.name for p in journals(store))[0] == live.writer.path.name
     assert [o.ref for o in store.orphans()] == ["99990101-dead"]
     live.close()
+
+
+def test_a_lock_that_cannot_be_taken_is_explained_in_words(store, monkeypatch):
+    seen: list = []
+    model = DrawingModel()
+    rec = Recorder(model, store, on_error=seen.append)
+    rec.set_modified(True)
+    monkeypatch.setattr(jm._Lock, "acquire", staticmethod(lambda fd: False))
+    model.load(Document(marks=[RegionMark("right.groin")]))  # rewrites the journal
+    assert seen == ["could not lock the new journal"]
+    other = Recorder(DrawingModel(), store, on_error=seen.append)
+    other.set_modified(True)  # a second window cannot start its journal either
+    assert seen[-1] == "could not lock the recovery journal" and other.writer is None
+    monkeypatch.undo()
+    rec.close(discard=True)
+
+
+def test_a_short_session_is_not_compacted_before_it_is_four_times_its_base(store,
+                                                                           monkeypatch):
+    monkeypatch.setattr(jm, "COMPACT_BYTES", 1)  # only the 4 x base rule is left
+    model = DrawingModel()
+    rec = Recorder(model, store)
+    rec.set_modified(True)
+    model.add_marks([STROKE])
+    base = rec.writer.size()
+    model.set_answer("age", 40)  # a small entry: the file stays under 4 x its base
+    log = entries(rec.writer.path)
+    assert [e["op"] for e in log] == ["base", "marks", "answer"]
+    assert rec.writer.size() < 4 * base
+    rec.close()
+
+
+def test_hidden_files_in_the_recovery_folder_are_never_offered(store):
+    store.folder.mkdir(parents=True)
+    doc = {"format": "hipmap.drawing/1", "marks": [RegionMark("right.groin", 3).to_json()]}
+    hidden = store.folder / f".half-written{jm.SUFFIX}"  # a rewrite's temporary file
+    hidden.write_text(json.dumps({"op": "base", "doc": doc, "modified": True}) + "\n")
+    assert store.orphans() == [] and hidden.exists()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd (Linux)")
+def test_looking_for_orphans_beside_a_live_window_leaks_no_file_descriptor(store):
+    live = Recorder(DrawingModel(), store)
+    live.set_modified(True)
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(5):
+        assert store.orphans() == []
+    assert len(os.listdir("/proc/self/fd")) == before
+    live.close()
