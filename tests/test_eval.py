@@ -216,3 +216,13 @@ def test_load_cases_reads_the_urgency_bounds_of_both_kinds_of_case(tmp_path):
     assert (a.kind, a.cause, a.at_least, a.at_most, a.red_flags) == (
         "benign", None, "see_clinician", "urgent", ["dvt"])
     assert (b.kind, b.at_least, b.at_most) == ("seed", "urgent", "urgent")
+
+
+def test_a_case_without_a_kind_is_a_cause_case_and_every_case_keeps_its_file(tmp_path):
+    (tmp_path / "literature").mkdir()
+    lit = tmp_path / "literature" / "lit3.hipmap.json"
+    lit.write_text(json.dumps({"format": "hipmap.drawing/1", "x-expect": {"cause": "x"}}))
+    seed = tmp_path / "seed3.hipmap.json"
+    seed.write_text(json.dumps({"format": "hipmap.drawing/1"}))
+    a, b = load_cases(tmp_path)
+    assert (a.kind, a.path, b.path) == ("cause", lit, seed)

@@ -89,3 +89,12 @@ def test_pain_rated_zero_is_reported_as_zero_not_raised_to_one():
     cov.add(1, Stroke("back", ((p.x - 5, p.y), (p.x + 5, p.y)), 10.0, intensity=0.0))
     painted = cov.area("right.buttock")
     assert painted is not None and painted.coverage > 0 and painted.intensity == 0.0
+
+
+def test_a_middle_stroke_keeps_two_decimals_and_an_unpainted_area_has_no_coverage():
+    from hipmap.geometry.coverage import Coverage
+
+    pts = middle_stroke(box(0.333, 0.333, 200.777, 40.777), 10, step=3.3)
+    assert all(round(x, 2) == x and round(y, 2) == y for x, y in pts)
+    assert any(x != round(x) for x, _ in pts)  # not rounded to whole pixels
+    assert Coverage(ATLAS).area("right.groin") is None  # nothing painted: no entry at all

@@ -273,3 +273,16 @@ def test_a_source_without_a_note_has_an_empty_note(tmp_path):
     (folder / "sources.toml").write_text(text[:note] + text[end:], encoding="utf-8")
     assert load_knowledge(str(folder)).sources["seed"].note == ""
     assert load_knowledge().sources["seed"].note  # (the bundled one has its note)
+
+
+def test_a_figure_may_cite_one_source_as_a_string_and_leave_out_its_note(tmp_path):
+    folder = _edited_copy(tmp_path, C, 'basis = "derived"\nsource = ["metcalfe2019"]\nnote = ',
+                          'basis = "derived"\nsource = "metcalfe2019"\nx-note = ')
+    age = load_knowledge(str(folder)).causes["hip_osteoarthritis"].answers["age"]
+    assert age.source == ("metcalfe2019",) and age.note == ""
+
+
+def test_a_group_without_an_id_is_numbered_by_its_place(tmp_path):
+    folder = _edited_copy(tmp_path, "model.toml", 'id = "neuropathic"\n', "")
+    groups = load_knowledge(str(folder)).groups
+    assert groups[1].id == "group2" and groups[0].id == "claudication"
