@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from hipmap.i18n import _
+from hipmap.knowledge.texts import number_text
 from hipmap.model.drawing import DrawingModel
 from hipmap.model.edits import Edit, SetAge, SetAnswer, SetPatient
 
@@ -81,7 +82,7 @@ class Editor:
             return
         if value is None and self.model.age is None:
             return
-        self.push(SetAge(_("Set the age to {age}").format(age=f"{value:g}")
+        self.push(SetAge(_("Set the age to {age}").format(age=number_text(value))
                          if value is not None else _("Clear the age"), value=value))
 
 
@@ -98,4 +99,4 @@ def answer_step(answer: str, value: Any) -> str:
     if value is None:
         return _("Answer: {question} — not asked").format(question=question_text(answer))
     return _("Answer: {question} — {value}").format(question=question_text(answer),
-                                                    value=f"{value:g}")
+                                                    value=number_text(value))

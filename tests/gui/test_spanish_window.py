@@ -75,3 +75,27 @@ def test_the_verdict_says_the_screening_reason_once(spanish, make_window):
     text = win.assessment_panel.urgency.text()
     assert "Cribado de banderas rojas incompleto" in text
     assert text.count("Pregunte por:") == 1, text
+
+
+def test_numbers_with_a_fraction_are_written_with_a_decimal_comma(spanish, make_window):
+    """An intensity of 6.5 is "6,5" in the region list, its tooltip and the undo steps."""
+    from PySide6.QtWidgets import QTreeWidgetItemIterator
+
+    from hipmap.core.document import RegionMark
+    from hipmap.model.edits import AddMarks
+
+    win = make_window(size=(1366, 768))
+    win.editor.push(AddMarks("x", [RegionMark("right.groin", 6.5)]))
+    win.editor.set_age(58.5)
+    win.editor.set_answer("duration_days", 2.5)
+    it = QTreeWidgetItemIterator(win.region_list.tree)
+    painted = []
+    while it.value():
+        if it.value().text(1):
+            painted.append((it.value().text(1), it.value().toolTip(1)))
+        it += 1
+    assert painted and all("6,5" in text and "6.5" not in text for text, _ in painted)
+    assert all("intensidad 6,5/10" in tip for _, tip in painted), painted
+    steps = [win.editor.stack.text(i) for i in range(win.editor.stack.count())]
+    assert any("58,5" in s for s in steps) and any("2,5" in s for s in steps), steps
+    assert not any("58.5" in s or "2.5" in s for s in steps), steps

@@ -318,7 +318,7 @@ def _answer_value(value: Any) -> str:
 
 def difference_lines(mine: Document, theirs: Document) -> list[str]:
     """What differs, in words (regions with the patient's side first, answers)."""
-    from hipmap.knowledge.texts import list_text, question_text, region_label
+    from hipmap.knowledge.texts import list_text, number_text, question_text, region_label
     from hipmap.storage.documents import compare
 
     d = compare(mine, theirs)
@@ -332,7 +332,7 @@ def difference_lines(mine: Document, theirs: Document) -> list[str]:
             regions=list_text([region_label(r, full=False) for r in d.only_theirs])))
     for r, a, b in d.intensity:
         out.append(_("{region}: intensity {mine}/10 in yours, {theirs}/10 in theirs").format(
-            region=region_label(r, full=False), mine=f"{a:g}", theirs=f"{b:g}"))
+            region=region_label(r, full=False), mine=number_text(a), theirs=number_text(b)))
     for k, a, b in d.answers:
         try:
             q = question_text(k)

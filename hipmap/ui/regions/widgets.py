@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from hipmap.core.document import RegionMark
 from hipmap.core.ids import QUALITIES, REGION_GROUPS, SIDES
 from hipmap.i18n import _
+from hipmap.knowledge.texts import number_text
 from hipmap.model.builders import rate_region, region_marks, tick_region
 from hipmap.model.drawing import Change, ChangeKind
 from hipmap.ui.commands import Editor
@@ -204,7 +205,7 @@ class RegionList(QWidget):
                 painted = c is not None and c.coverage > 0
                 pain = ""
                 if painted:
-                    pain = f"{percent(c.coverage)} · {c.intensity:g}"
+                    pain = f"{percent(c.coverage)} · {number_text(c.intensity)}"
                     if q:
                         pain += f" {QUALITY_STYLE[q][1]}"
                 if it.text(1) != pain:
@@ -213,7 +214,7 @@ class RegionList(QWidget):
                 tip = ""
                 if painted:
                     tip = _("{percent} of the region painted, intensity {intensity}/10").format(
-                        percent=percent(c.coverage), intensity=f"{c.intensity:g}")
+                        percent=percent(c.coverage), intensity=number_text(c.intensity))
                     if q:
                         tip = _("{painted}, {quality}").format(
                             painted=tip, quality=quality_name(q, full=True))
