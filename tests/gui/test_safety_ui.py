@@ -176,3 +176,20 @@ def test_the_chart_always_shows_other_even_when_it_ranks_last():
         f"c{i}" for i in range(MAX_BARS - 1)]
     top = [Ranked(cause=OTHER, score=0.5, log_score=0.0), *ranking[:14]]
     assert [r.cause for r in chart_rows(top)] == [OTHER] + [f"c{i}" for i in range(7)]
+
+
+def test_with_nothing_recorded_the_chart_says_its_bars_are_no_finding(make_window):
+    """The bars of an empty drawing are the causes' base rates: the title says so until a
+    stroke or an answer makes them a ranking of this patient."""
+    from hipmap.core.document import RegionMark
+    from hipmap.model.edits import AddMarks
+
+    win = make_window()
+    title = win.assessment_panel.chart_title
+    assert "nothing recorded yet" in title.text() and "not a finding" in title.text()
+    win.editor.push(AddMarks("x", [RegionMark("right.groin", 6)]))
+    assert title.text() == "<b>Differential</b> — best first (click a bar to see why)"
+    win.editor.stack.undo()
+    assert "not a finding" in title.text()
+    win.editor.set_answer("worse_sitting", True)  # an answer alone is something recorded
+    assert "best first" in title.text()

@@ -107,7 +107,7 @@ class AssessmentPanel(QWidget):
         self.ask_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         lay.addWidget(self.ask_box)
 
-        title = QLabel(_("<b>Differential</b> — best first (click a bar to see why)"))
+        self.chart_title = title = QLabel(self._chart_title(nothing_recorded=False))
         title.setWordWrap(True)
         lay.addWidget(title)
         self.chart_holder = QVBoxLayout()
@@ -181,6 +181,15 @@ class AssessmentPanel(QWidget):
         self.chart_built.emit()
 
     # ------------------------------------------------------------------ updates
+    @staticmethod
+    def _chart_title(*, nothing_recorded: bool) -> str:
+        """With nothing painted or answered the bars are only how common each cause is: the
+        title says so, so that nobody reads them as a finding."""
+        if nothing_recorded:
+            return _("<b>Differential</b> — nothing recorded yet: these are only how common "
+                     "each cause is, not a finding")
+        return _("<b>Differential</b> — best first (click a bar to see why)")
+
     def set_assessment(self, a: Assessment) -> None:
         self.assessment = a
         style = verdict_style(a)
@@ -199,6 +208,7 @@ class AssessmentPanel(QWidget):
         self.urgency.setProperty("verdictStyle", style)
         self.urgency.setAccessibleDescription(" ".join([headline(a), *lines]))
         self._fill_ask_next(a)
+        self.chart_title.setText(self._chart_title(nothing_recorded=a.nothing_recorded))
         if self.chart is not None:
             self.chart.set_ranking(a.ranking, self.selected)
         else:
@@ -215,7 +225,8 @@ class AssessmentPanel(QWidget):
                                                                       for r in hidden)))
             if hidden else "")
         self.chart_note.setVisible(bool(hidden))
-        texts = (self.urgency.text(), self.chart_note.text(), self._ask_key)
+        texts = (self.urgency.text(), self.chart_note.text(), self._ask_key,
+                 self.chart_title.text())
         if texts != self._texts:  # what wraps changed: the height it needs may have
             self._texts = texts
             self.updateGeometry()
