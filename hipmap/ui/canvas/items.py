@@ -167,15 +167,18 @@ class MarksLayer(_Item):
 
     def invalidate(self) -> None:
         """Forget the cached image: the next frame paints it again from the marks."""
-        self._image = None
-        self._key = None
         self._build = None
+        self._adopt(None, None)
+        self.update()
+
+    def _adopt(self, img: QImage | None, key: tuple[float, ...] | None) -> None:
+        """Make ``img`` the cached image of every mark: nothing is pending against it."""
+        self._image, self._key = img, key
         self._appended.clear()
         self._dirty.clear()
         self._patches.clear()
         self._restore.clear()
         self._top = max(self.paths, default=0)
-        self.update()
 
     def building(self) -> bool:
         """True while the exact image for a new scale is being painted (a preview shows)."""
@@ -290,12 +293,7 @@ class MarksLayer(_Item):
             QTimer.singleShot(0, self._build_slice)
             return
         self._build = None
-        self._image, self._key = img, key
-        self._appended.clear()
-        self._dirty.clear()
-        self._patches.clear()
-        self._restore.clear()
-        self._top = max(self.paths, default=0)
+        self._adopt(img, key)
         self.stats["rebuilds"] += 1
         self.update()
 
@@ -305,12 +303,7 @@ class MarksLayer(_Item):
                      QImage.Format.Format_ARGB32_Premultiplied)
         img.setDevicePixelRatio(dpr)
         img.fill(Qt.GlobalColor.transparent)
-        self._image, self._key = img, key
-        self._appended.clear()
-        self._dirty.clear()
-        self._patches.clear()
-        self._restore.clear()
-        self._top = max(self.paths, default=0)
+        self._adopt(img, key)
         q = self._painter(local)
         self._paint_marks(q)
         q.end()
