@@ -27,6 +27,18 @@ def vertical_line(x: float, y0: float, y1: float, step: float = 6) -> list[tuple
     return [(x, y0 + (y1 - y0) * i / n) for i in range(n + 1)]
 
 
+def paint_sciatica(win: Any) -> tuple[float, float]:
+    """One shooting stroke, intensity 8, from the patient's right buttock down the back of the
+    thigh to the outer calf, through the real canvas; returns the outer calf's point."""
+    va = win.atlas.view("back")
+    win.tools.set(intensity=8, quality="shooting", width=22.0)
+    bx, by = va.regions["right.buttock"].geom.representative_point().coords[0]
+    tx, ty = va.regions["right.posterior_thigh"].geom.representative_point().coords[0]
+    lx, ly = va.regions["right.lateral_leg"].geom.representative_point().coords[0]
+    drag(win.canvas, "back", [(bx, by), *vertical_line(tx, by + 30, ty + 120), (lx, ly)])
+    return lx, ly
+
+
 def save_screenshot(win: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

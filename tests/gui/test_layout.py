@@ -18,7 +18,7 @@ import sys
 import textwrap
 
 import pytest
-from guihelpers import drag, save_screenshot, vertical_line
+from guihelpers import paint_sciatica, save_screenshot
 from PySide6.QtCore import QMargins, QRect, QSize
 from PySide6.QtWidgets import QApplication, QWidget
 from textcheck import clipped
@@ -100,12 +100,7 @@ def test_the_first_window_fits_the_screen_it_opens_on(tmp_path, size, remembered
 
 def _consultation(win) -> None:
     """A sciatica-like drawing, two answers, then a red flag (the banner across the top)."""
-    va = win.atlas.view("back")
-    win.tools.set(intensity=8, quality="shooting", width=22.0)
-    bx, by = va.regions["right.buttock"].geom.representative_point().coords[0]
-    tx, ty = va.regions["right.posterior_thigh"].geom.representative_point().coords[0]
-    lx, ly = va.regions["right.lateral_leg"].geom.representative_point().coords[0]
-    drag(win.canvas, "back", [(bx, by), *vertical_line(tx, by + 30, ty + 120), (lx, ly)])
+    paint_sciatica(win)
     win.editor.set_answer("leg_pain_worse_than_back", True)
     win.patient_header.age.setValue(58)
     win.assessment_panel.select("lumbar_radiculopathy")

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from guihelpers import drag, save_screenshot, vertical_line
+from guihelpers import paint_sciatica, save_screenshot
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 from textcheck import Finding, clipped, untranslated, widget_texts
@@ -103,12 +103,7 @@ def _chart(win, name: str, problems: list[str]) -> None:
 
 
 def _paint(win) -> None:
-    va = win.atlas.view("back")
-    win.tools.set(intensity=8, quality="shooting", width=22.0)
-    bx, by = va.regions["right.buttock"].geom.representative_point().coords[0]
-    tx, ty = va.regions["right.posterior_thigh"].geom.representative_point().coords[0]
-    lx, ly = va.regions["right.lateral_leg"].geom.representative_point().coords[0]
-    drag(win.canvas, "back", [(bx, by), *vertical_line(tx, by + 30, ty + 120), (lx, ly)])
+    paint_sciatica(win)
     win.editor.set_answer("leg_pain_worse_than_back", True)
     win.editor.set_answer("worse_cough_sneeze", True)
     win.editor.set_answer("duration_days", 30)

@@ -7,7 +7,7 @@ territory's blue, the patient's RIGHT/LEFT labels on screen).
 from __future__ import annotations
 
 import pytest
-from guihelpers import drag, save_screenshot, vertical_line
+from guihelpers import drag, paint_sciatica, save_screenshot, vertical_line
 from PySide6.QtGui import QColor, QImage
 
 SIZES = [(1366, 768), (1920, 1080)]  # a laptop and a desktop screen
@@ -15,12 +15,7 @@ SIZES = [(1366, 768), (1920, 1080)]  # a laptop and a desktop screen
 
 def _radicular(win) -> None:
     """Sciatica-like: buttock, back of the thigh, outer calf, on the patient's right."""
-    va = win.atlas.view("back")
-    win.tools.set(intensity=8, quality="shooting", width=22.0)
-    bx, by = va.regions["right.buttock"].geom.representative_point().coords[0]
-    tx, ty = va.regions["right.posterior_thigh"].geom.representative_point().coords[0]
-    lx, ly = va.regions["right.lateral_leg"].geom.representative_point().coords[0]
-    drag(win.canvas, "back", [(bx, by), *vertical_line(tx, by + 30, ty + 120), (lx, ly)])
+    lx, ly = paint_sciatica(win)
     win.tools.set(intensity=5, quality="tingling", width=16.0)
     drag(win.canvas, "back", vertical_line(lx, ly - 40, ly + 60))
     win.editor.set_answer("leg_pain_worse_than_back", True)
