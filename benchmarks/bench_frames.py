@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_gui import _random_strokes, send_mouse  # noqa: E402
+from bench_gui import _random_strokes, bench_window, send_mouse  # noqa: E402
 
 SIZES = (50, 500, 2000)
 
@@ -37,19 +36,11 @@ SIZES = (50, 500, 2000)
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     runs = 5 if quick else 11
-    from PySide6.QtCore import QEvent, QObject, QSettings
+    from PySide6.QtCore import QEvent, QObject
 
     from hipmap.model.edits import AddMarks
-    from hipmap.ui.app import make_app
-    from hipmap.ui.main_window import MainWindow
 
-    app = make_app(["bench"])
-    tmp = tempfile.mkdtemp()
-    win = MainWindow(settings=QSettings(tmp + "/s.ini", QSettings.Format.IniFormat),
-                     data_dir=Path(tmp), lazy_chart=False, ask_save=lambda: "discard")
-    win.resize(1280, 800)
-    win.show()
-    app.processEvents()
+    app, win = bench_window()
     canvas = win.canvas
     vp = canvas.viewport()
 

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _env import user_env
@@ -119,10 +120,10 @@ def _random_strokes(n: int):
     return out
 
 
-def bench_interaction() -> dict[str, float]:
-    from PySide6.QtCore import QEvent, QSettings
+def bench_window() -> tuple[Any, Any]:
+    """The application and a shown 1280x800 clinician window on a throwaway data folder."""
+    from PySide6.QtCore import QSettings
 
-    from hipmap.core.document import Document
     from hipmap.ui.app import make_app
     from hipmap.ui.main_window import MainWindow
 
@@ -133,6 +134,15 @@ def bench_interaction() -> dict[str, float]:
     win.resize(1280, 800)
     win.show()
     app.processEvents()
+    return app, win
+
+
+def bench_interaction() -> dict[str, float]:
+    from PySide6.QtCore import QEvent
+
+    from hipmap.core.document import Document
+
+    app, win = bench_window()
     win.model.load(Document(marks=_random_strokes(N_STROKES)))
     app.processEvents()
     win.repaint()

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _env import user_env
+import bench_gui
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,17 +47,8 @@ print("shown", flush=True)
 
 
 def _startup(code: str) -> float:
-    t0 = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, env=user_env(),
-                         stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
-    assert p.stdout is not None
-    line = p.stdout.readline()
-    took = time.perf_counter() - t0
-    p.kill()
-    p.wait()
-    if "shown" not in line:
-        raise RuntimeError("the child did not show its window")
-    return took
+    """Seconds to the child's first shown window (the same measurement as bench_gui's)."""
+    return bench_gui._startup(code)[0]
 
 
 def bench_startup(runs: int) -> tuple[float, float]:
