@@ -4,7 +4,8 @@ scrolled out of sight."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
@@ -71,34 +72,36 @@ def draw_region_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF,
     font.setBold(True)
     p.setFont(font)
     fm = QFontMetricsF(font)
+    for rid, c in _anchors_in_view(canvas, vp_rect, lambda g: g.overlay.covered):
+        text = region_name(rid)
+        w = fm.horizontalAdvance(text) + 8
+        r = _place(QRectF(c.x() - w / 2, c.y() - 8, w, 16), taken)
+        if r is None:
+            continue  # no free place nearby: leave it to the region list
+        taken.append(r)
+        drawn.append(rid)
+        if not _shows(p, r):
+            continue
+        p.setPen(QPen(QColor(29, 53, 87, 160), 0.8))
+        p.setBrush(QColor(255, 255, 255, 225))
+        p.drawRoundedRect(r, 4, 4)
+        p.setPen(HIGHLIGHT)
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+    return drawn
+
+
+def _anchors_in_view(canvas: BodyCanvas, vp_rect: QRectF,
+                     pick: Callable[[Any], Iterable[str]]) -> Iterator[tuple[str, QPointF]]:
+    """For each visible view, the regions ``pick(view group)`` names, top to bottom, with
+    their label anchor in viewport pixels — those inside ``vp_rect`` only."""
     for name in canvas.visible_views():
         g = canvas.groups[name]
-        for rid in sorted(g.overlay.covered, key=lambda r: g.overlay.anchors[r].y):
-            anchor = g.overlay.anchors[rid]
-            c = QPointF(canvas.mapFromScene(g.mapToScene(QPointF(anchor.x, anchor.y))))
-            if not vp_rect.contains(c):
-                continue
-            text = region_name(rid)
-            w = fm.horizontalAdvance(text) + 8
-            r = QRectF(c.x() - w / 2, c.y() - 8, w, 16)
-            for _attempt in range(6):
-                hit = next((t for t in taken if t.intersects(r)), None)
-                if hit is None:
-                    break
-                r.moveTop(hit.bottom() + 2)
-            else:
-                if any(t.intersects(r) for t in taken):
-                    continue  # no free place nearby: leave it to the region list
-            taken.append(r)
-            drawn.append(rid)
-            if not _shows(p, r):
-                continue
-            p.setPen(QPen(QColor(29, 53, 87, 160), 0.8))
-            p.setBrush(QColor(255, 255, 255, 225))
-            p.drawRoundedRect(r, 4, 4)
-            p.setPen(HIGHLIGHT)
-            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
-    return drawn
+        anchors = g.overlay.anchors
+        for rid in sorted(pick(g), key=lambda r: anchors[r].y):
+            a = anchors[rid]
+            c = QPointF(canvas.mapFromScene(g.mapToScene(QPointF(a.x, a.y))))
+            if vp_rect.contains(c):
+                yield rid, c
 
 
 def _place(r: QRectF, taken: list[QRectF]) -> QRectF | None:
@@ -155,24 +158,19 @@ def draw_guide_names(canvas: BodyCanvas, p: QPainter, vp_rect: QRectF,
     p.setFont(font)
     fm = QFontMetricsF(font)
     p.setPen(QColor(29, 53, 87, 170))
-    for name in canvas.visible_views():
-        g = canvas.groups[name]
-        for rid in sorted(g.overlay.anchors, key=lambda r: g.overlay.anchors[r].y):
-            if rid in g.overlay.covered or rid == g.guides.hover:
-                continue
-            anchor = g.overlay.anchors[rid]
-            c = QPointF(canvas.mapFromScene(g.mapToScene(QPointF(anchor.x, anchor.y))))
-            if not vp_rect.contains(c):
-                continue
-            text = region_name(rid)
-            w = fm.horizontalAdvance(text) + 4
-            r = QRectF(c.x() - w / 2, c.y() - 7, w, 14)
-            if any(t.intersects(r) for t in taken):
-                continue  # no room: the hover names it
-            taken.append(r)
-            drawn.append((rid, r))
-            if _shows(p, r):
-                p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+    def unnamed(g: Any) -> list[str]:
+        return [r for r in g.overlay.anchors if r not in g.overlay.covered and r != g.guides.hover]
+
+    for rid, c in _anchors_in_view(canvas, vp_rect, unnamed):
+        text = region_name(rid)
+        w = fm.horizontalAdvance(text) + 4
+        r = QRectF(c.x() - w / 2, c.y() - 7, w, 14)
+        if any(t.intersects(r) for t in taken):
+            continue  # no room: the hover names it
+        taken.append(r)
+        drawn.append((rid, r))
+        if _shows(p, r):
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
     return drawn
 
 
