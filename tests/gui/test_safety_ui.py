@@ -184,11 +184,15 @@ def test_with_nothing_recorded_the_chart_says_its_bars_are_no_finding(make_windo
     from hipmap.core.document import RegionMark
     from hipmap.model.edits import AddMarks
 
-    win = make_window()
+    win = make_window(size=(1366, 768))
     title = win.assessment_panel.chart_title
-    assert "nothing recorded yet" in title.text() and "not a finding" in title.text()
+    assert "base rates only" in title.text() and "not a finding" in title.text()
+    empty_height = title.heightForWidth(title.width())
     win.editor.push(AddMarks("x", [RegionMark("right.groin", 6)]))
     assert title.text() == "<b>Differential</b> — best first (click a bar to see why)"
+    # one line like the usual title: a second one pushed the Cause row out of a laptop's
+    # window with the record bar
+    assert empty_height == title.heightForWidth(title.width())
     win.editor.stack.undo()
     assert "not a finding" in title.text()
     win.editor.set_answer("worse_sitting", True)  # an answer alone is something recorded

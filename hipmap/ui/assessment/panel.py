@@ -184,10 +184,10 @@ class AssessmentPanel(QWidget):
     @staticmethod
     def _chart_title(*, nothing_recorded: bool) -> str:
         """With nothing painted or answered the bars are only how common each cause is: the
-        title says so, so that nobody reads them as a finding."""
+        title says so, so that nobody reads them as a finding (on one line, like the usual
+        title: a second line pushes the Cause row out of a 1366x768 window)."""
         if nothing_recorded:
-            return _("<b>Differential</b> — nothing recorded yet: these are only how common "
-                     "each cause is, not a finding")
+            return _("<b>Differential</b> — base rates only, not a finding")
         return _("<b>Differential</b> — best first (click a bar to see why)")
 
     def set_assessment(self, a: Assessment) -> None:
