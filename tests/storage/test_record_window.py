@@ -264,6 +264,9 @@ def test_kill_9_while_editing_a_visit_is_offered_back_from_the_database(window, 
     # ... and is saved from here, on top of the version it started from
     qtbot.waitUntil(lambda: stored(win, 1).version == 2, timeout=10000)
     assert regions_of(stored(win, 1).document) == {"right.lateral_hip", "left.anterior_knee"}
+    # the save and the clearing of this workstation's journal entry are two steps of the
+    # worker's autosave: wait for the second, never for less
+    qtbot.waitUntil(lambda: win.record.session.records.pending() == [], timeout=10000)
     assert win.record.session.records.pending() == []
 
 
